@@ -1,0 +1,15 @@
+import { loadJumpConfig } from "@jumpenv/shared";
+import { JumpAccount } from "./jump-account";
+
+const config = loadJumpConfig();
+const jump = new JumpAccount("jump", config);
+
+// The contract the target-account stacks read (see shared/contract.ts).
+export const contractVersion = jump.contract.contractVersion;
+export const jumpAccountId = jump.contract.jumpAccountId;
+export const targets = jump.contract.targets;
+
+export const userArns = jump.userArns;
+export const initialPasswords = jump.initialPasswords;
+export const switchRoleUrls = jump.switchRoleUrls;
+export const awsConfigProfiles = jump.awsConfigProfiles;

@@ -1,0 +1,140 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  assumeRolePolicy,
+  assumeRolePolicyNameOf,
+  awsConfigProfile,
+  jumpContract,
+  profileName,
+  rolesOfGroup,
+  rolesOfUser,
+  selfServicePolicy,
+  switchRoleUrl,
+  toJson,
+  type JumpConfig,
+  type JumpContract,
+} from "@jumpenv/shared";
+
+/** Inputs of the Jump account: its validated stack config. */
+export type JumpAccountArgs = JumpConfig;
+
+/**
+ * The Jump account: IAM users (console login, forced password reset), groups and memberships,
+ * each group's assume-role policy for its target roles, the self-service MFA/password policy on
+ * every group, and optionally the account password policy.
+ */
+export class JumpAccount extends pulumi.ComponentResource {
+  /** What the target-account stacks read. */
+  readonly contract: JumpContract;
+  readonly userArns: pulumi.Output<Record<string, string>>;
+  /** Initial console passwords (PGP-encrypted where a user has `pgpKey`). Secret. */
+  readonly initialPasswords: pulumi.Output<Record<string, string>>;
+  readonly switchRoleUrls: Record<string, Record<string, string>>;
+  readonly awsConfigProfiles: Record<string, string>;
+
+  constructor(name: string, args: JumpAccountArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("jumpenv:index:JumpAccount", name, {}, opts);
+    const parent = { parent: this };
+    const tags = { "jumpenv:managed-by": "pulumi", "jumpenv:component": name };
+
+    const selfService = new aws.iam.Policy(
+      `${name}-self-service`,
+      {
+        name: args.selfServicePolicyName,
+        path: "/",
+        description: "Jump users: manage your own password and MFA; nothing else on your identity until you sign in with MFA.",
+        policy: toJson(selfServicePolicy()),
+        tags,
+      },
+      parent,
+    );
+
+    const groups = new Map<string, aws.iam.Group>();
+    for (const g of args.groups) {
+      const group = new aws.iam.Group(`${name}-group-${g.name}`, { name: g.name, path: g.path }, parent);
+      groups.set(g.name, group);
+      new aws.iam.GroupPolicyAttachment(`${name}-group-${g.name}-self-service`, { group: group.name, policyArn: selfService.arn }, parent);
+
+      const roleArns = rolesOfGroup(args, g.name).map((tr) => tr.arn);
+      if (roleArns.length === 0) continue;
+      const assume = new aws.iam.Policy(
+        `${name}-group-${g.name}-assume-roles`,
+        {
+          name: assumeRolePolicyNameOf(g),
+          path: "/",
+          description: `Members of ${g.name} may switch into their target roles (the roles' trust policies require MFA).`,
+          policy: toJson(assumeRolePolicy(roleArns)),
+          tags,
+        },
+        parent,
+      );
+      new aws.iam.GroupPolicyAttachment(`${name}-group-${g.name}-assume-roles`, { group: group.name, policyArn: assume.arn }, parent);
+    }
+
+    const users = new Map<string, aws.iam.User>();
+    const userArns: Record<string, pulumi.Output<string>> = {};
+    const passwords: Record<string, pulumi.Output<string>> = {};
+    for (const u of args.users) {
+      const user = new aws.iam.User(
+        `${name}-user-${u.name}`,
+        // forceDestroy: removing a user from config must also remove the MFA device they created.
+        { name: u.name, path: u.path, forceDestroy: true, tags },
+        parent,
+      );
+      users.set(u.name, user);
+      userArns[u.name] = user.arn;
+      if (u.createLoginProfile) {
+        const login = new aws.iam.UserLoginProfile(
+          `${name}-user-${u.name}-login`,
+          { user: user.name, passwordResetRequired: true, ...(u.pgpKey ? { pgpKey: u.pgpKey } : {}) },
+          // After the first sign-in the user owns the password; never fight them over it.
+          { parent: this, ignoreChanges: ["passwordLength", "passwordResetRequired", "pgpKey"] },
+        );
+        passwords[u.name] = u.pgpKey ? login.encryptedPassword : login.password;
+      }
+    }
+
+    for (const g of args.groups) {
+      const members = args.users.filter((u) => u.groups.includes(g.name)).map((u) => users.get(u.name)!.name);
+      if (members.length === 0) continue;
+      // Exclusive membership: a user added to a Jump group by hand is removed on the next update.
+      new aws.iam.GroupMembership(`${name}-group-${g.name}-members`, { group: groups.get(g.name)!.name, users: members }, parent);
+    }
+
+    if (args.createAccountPasswordPolicy) {
+      new aws.iam.AccountPasswordPolicy(`${name}-password-policy`, passwordPolicyArgs(args), parent);
+    }
+
+    this.contract = jumpContract(args);
+    this.userArns = pulumi.all(userArns);
+    this.initialPasswords = pulumi.secret(pulumi.all(passwords));
+    this.switchRoleUrls = Object.fromEntries(
+      args.users.map((u) => [u.name, Object.fromEntries(rolesOfUser(args, u).map((tr) => [profileName(tr), switchRoleUrl(tr)]))]),
+    );
+    this.awsConfigProfiles = Object.fromEntries(
+      args.users.map((u) => [u.name, rolesOfUser(args, u).map((tr) => awsConfigProfile(args, u, tr)).join("\n\n")]),
+    );
+    this.registerOutputs({
+      contract: this.contract,
+      userArns: this.userArns,
+      initialPasswords: this.initialPasswords,
+      switchRoleUrls: this.switchRoleUrls,
+      awsConfigProfiles: this.awsConfigProfiles,
+    });
+  }
+}
+
+function passwordPolicyArgs(args: JumpAccountArgs): aws.iam.AccountPasswordPolicyArgs {
+  const p = args.passwordPolicy;
+  return {
+    minimumPasswordLength: p.minimumPasswordLength,
+    requireLowercaseCharacters: p.requireLowercaseCharacters,
+    requireUppercaseCharacters: p.requireUppercaseCharacters,
+    requireNumbers: p.requireNumbers,
+    requireSymbols: p.requireSymbols,
+    allowUsersToChangePassword: p.allowUsersToChangePassword,
+    passwordReusePrevention: p.passwordReusePrevention,
+    hardExpiry: p.hardExpiry,
+    ...(p.maxPasswordAge > 0 ? { maxPasswordAge: p.maxPasswordAge } : {}),
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * The config schema of both projects, declared once with zod. Every message says what was
+ * expected; `config.ts` adds the stack, the key and the value that was given.
+ */
+import { z } from "zod";
+import { ACCOUNT_ID, ADMINISTRATOR_ACCESS_ARN, IAM_NAME, IAM_PATH, LIMITS } from "./iam-limits";
+
+const accountId = z.string({ error: "expected a 12-digit AWS account id, as a quoted string" }).regex(ACCOUNT_ID, { error: "expected a 12-digit AWS account id" });
+
+function iamName(kind: string, max: number) {
+  return z
+    .string({ error: `expected an IAM ${kind} name (string)` })
+    .min(1, { error: `expected an IAM ${kind} name of 1 to ${max} characters` })
+    .max(max, { error: `expected an IAM ${kind} name of at most ${max} characters` })
+    .regex(IAM_NAME, { error: `expected an IAM ${kind} name made of letters, digits and + = , . @ _ -` });
+}
+
+const iamPath = z
+  .string({ error: "expected an IAM path such as \"/\" or \"/jump/\"" })
+  .max(LIMITS.pathLength, { error: `expected an IAM path of at most ${LIMITS.pathLength} characters` })
+  .regex(IAM_PATH, { error: "expected an IAM path that starts and ends with \"/\" (e.g. \"/\" or \"/jump/\"), without spaces" });
+
+export const USER_NAME = iamName("user", LIMITS.userNameLength);
+export const GROUP_NAME = iamName("group", LIMITS.groupNameLength);
+export const ROLE_NAME = iamName("role", LIMITS.roleNameLength);
+export const POLICY_NAME = iamName("policy", LIMITS.policyNameLength);
+
+const managedPolicyArn = z
+  .string()
+  .regex(/^arn:aws:iam::(aws|\d{12}):policy\/(?:[\x21-\x7e]*\/)?[A-Za-z0-9+=,.@_-]+$/, {
+    error: "expected a managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess",
+  });
+
+export const userSchema = z
+  .object({
+    name: USER_NAME,
+    path: iamPath.default("/"),
+    groups: z.array(GROUP_NAME).min(1, { error: "expected at least one group: a user outside every group cannot set up MFA or switch role" }),
+    createLoginProfile: z.boolean({ error: "expected true or false" }).default(true),
+    pgpKey: z
+      .string()
+      .regex(/^(keybase:[A-Za-z0-9_]+|[A-Za-z0-9+/=\s]{32,})$/, { error: "expected \"keybase:<username>\" or a base64-encoded PGP public key" })
+      .optional(),
+  })
+  .strict();
+
+export const groupSchema = z
+  .object({
+    name: GROUP_NAME,
+    path: iamPath.default("/"),
+    assumeRolePolicyName: POLICY_NAME.optional(),
+  })
+  .strict();
+
+export const roleSchema = z
+  .object({
+    name: ROLE_NAME,
+    path: iamPath.default("/"),
+    groups: z.array(GROUP_NAME).min(1, { error: "expected at least one Jump group allowed to assume this role" }),
+    managedPolicyArns: z
+      .array(managedPolicyArn)
+      .min(1, { error: "expected at least one managed policy ARN" })
+      .max(LIMITS.managedPoliciesPerRoleMax, { error: `expected at most ${LIMITS.managedPoliciesPerRoleMax} managed policies (the IAM per-role maximum)` })
+      .default([ADMINISTRATOR_ACCESS_ARN]),
+    maxSessionDuration: z
+      .number({ error: "expected a whole number of seconds" })
+      .int({ error: "expected a whole number of seconds" })
+      .min(LIMITS.minSessionDuration, { error: `expected a session duration of ${LIMITS.minSessionDuration} to ${LIMITS.maxSessionDuration} seconds (1 to 12 hours)` })
+      .max(LIMITS.maxSessionDuration, { error: `expected a session duration of ${LIMITS.minSessionDuration} to ${LIMITS.maxSessionDuration} seconds (1 to 12 hours)` })
+      .default(3600),
+    mfaMaxAgeSeconds: z
+      .number({ error: "expected a whole number of seconds" })
+      .int({ error: "expected a whole number of seconds" })
+      .min(60, { error: "expected an MFA age bound of 60 to 129600 seconds" })
+      .max(129600, { error: "expected an MFA age bound of 60 to 129600 seconds" })
+      .optional(),
+  })
+  .strict();
+
+export const targetSchema = z
+  .object({
+    accountId,
+    name: z
+      .string({ error: "expected a short account alias (string)" })
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: "expected a short account alias: lower-case letters, digits and -, at most 63 characters" }),
+    roles: z.array(roleSchema).min(1, { error: "expected at least one role in each target account" }),
+  })
+  .strict();
+
+export const passwordPolicySchema = z
+  .object({
+    minimumPasswordLength: z.number().int().min(8, { error: "expected at least 8 (AWS allows 6; 8 is this project's floor)" }).max(128).default(14),
+    requireLowercaseCharacters: z.boolean().default(true),
+    requireUppercaseCharacters: z.boolean().default(true),
+    requireNumbers: z.boolean().default(true),
+    requireSymbols: z.boolean().default(true),
+    allowUsersToChangePassword: z.boolean().default(true),
+    passwordReusePrevention: z.number().int().min(1).max(24).default(24),
+    maxPasswordAge: z.number().int().min(0, { error: "expected 0 (never expires) to 1095 days" }).max(1095, { error: "expected 0 (never expires) to 1095 days" }).default(0),
+    hardExpiry: z.boolean().default(false),
+  })
+  .strict();
+
+/** Keys of the jump-account project (namespace = project name). */
+export const jumpConfigSchema = z
+  .object({
+    users: z.array(userSchema).min(1, { error: "expected at least one user" }),
+    groups: z.array(groupSchema).min(1, { error: "expected at least one group" }),
+    targets: z.array(targetSchema).min(1, { error: "expected at least one target account" }),
+    selfServicePolicyName: POLICY_NAME.default("jump-self-service"),
+    createAccountPasswordPolicy: z.boolean({ error: "expected true or false" }).default(true),
+    passwordPolicy: passwordPolicySchema.default(passwordPolicySchema.parse({})),
+    cliSourceProfile: z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: "expected an AWS CLI profile name" }).default("jump"),
+  })
+  .strict();
+
+export const BOUNDARY_PROFILES = ["seed", "hardened"] as const;
+
+/** Keys of the target-account project (namespace = project name). */
+export const targetConfigSchema = z
+  .object({
+    jumpStack: z
+      .string({ error: "expected the jump stack's name, e.g. \"acme/jump-account/jump\"" })
+      .regex(/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+){0,2}$/, { error: "expected a stack name of the form <organization>/<project>/<stack>" }),
+    boundaryPolicyName: POLICY_NAME.default("jump-permissions-boundary"),
+    boundaryPolicyPath: iamPath.default("/"),
+    boundaryProfile: z.enum(BOUNDARY_PROFILES, { error: `expected one of ${BOUNDARY_PROFILES.join(", ")}` }).default("hardened"),
+    enableProtection: z.boolean({ error: "expected true or false" }).default(true),
+    protectedRoleNames: z.array(ROLE_NAME).default(["OrganizationAccountAccessRole"]),
+    delegatedPath: iamPath.default("/delegated/"),
+  })
+  .strict();
+
+export type JumpConfigInput = z.input<typeof jumpConfigSchema>;
+export type TargetConfigInput = z.input<typeof targetConfigSchema>;

@@ -1,0 +1,247 @@
+/**
+ * The one place that reads stack config. Each loader validates every key before the program
+ * registers anything, and fails with one line per problem naming the stack, the key, the value
+ * given and what was expected.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { ACCOUNT_ID } from "./iam-limits";
+import { jumpConfigSchema, targetConfigSchema } from "./config-schema";
+
+type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+export type JumpSettings = DeepReadonly<z.output<typeof jumpConfigSchema>>;
+export type TargetSettings = DeepReadonly<z.output<typeof targetConfigSchema>>;
+export type UserSettings = JumpSettings["users"][number];
+export type GroupSettings = JumpSettings["groups"][number];
+export type TargetEntry = JumpSettings["targets"][number];
+export type RoleSettings = TargetEntry["roles"][number];
+export type BoundaryProfile = TargetSettings["boundaryProfile"];
+
+/** Validated config of a jump-account stack. `accountId` comes from `aws:allowedAccountIds`. */
+export interface JumpConfig extends JumpSettings {
+  readonly accountId: string;
+}
+
+/** Validated config of a target-account stack. `accountId` comes from `aws:allowedAccountIds`. */
+export interface TargetConfig extends TargetSettings {
+  readonly accountId: string;
+}
+
+/**
+ * A mistake in the user's config. It extends `pulumi.RunError`, which the Pulumi CLI prints
+ * without a stack trace.
+ */
+export class ConfigError extends pulumi.RunError {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+/** What a stack's config looks like before parsing: key (`ns:key`) to the raw string the CLI passes. */
+export type RawConfig = Readonly<Record<string, string>>;
+
+export interface StackIdentity {
+  readonly project: string;
+  readonly stack: string;
+}
+
+const ALLOWED_ACCOUNTS_KEY = "aws:allowedAccountIds";
+
+function show(value: unknown): string {
+  if (value === undefined) return "missing";
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function keyPath(namespace: string, path: readonly PropertyKey[]): string {
+  let out = namespace;
+  path.forEach((p, i) => {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += i === 0 ? `:${String(p)}` : `.${String(p)}`;
+  });
+  return out;
+}
+
+function problem(id: StackIdentity, key: string, value: unknown, expected: string): string {
+  return `stack "${id.stack}": ${key} is ${show(value)}; ${expected}`;
+}
+
+/** The schema of a top-level key takes a plain string (so the raw value is not JSON-parsed). */
+function takesString(schema: z.ZodType): boolean {
+  let s: z.ZodType = schema;
+  for (;;) {
+    const def = s.def as { type: string; innerType?: z.ZodType };
+    if ((def.type === "optional" || def.type === "default") && def.innerType) s = def.innerType;
+    else return def.type === "string" || def.type === "enum";
+  }
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+/** Parse one project's namespace of raw config with its schema, or collect the problems. */
+function parseNamespace<S extends z.ZodObject>(schema: S, raw: RawConfig, id: StackIdentity, problems: string[]): z.output<S> | undefined {
+  const ns = id.project;
+  const values: Record<string, unknown> = {};
+  for (const [fullKey, text] of Object.entries(raw)) {
+    if (!fullKey.startsWith(`${ns}:`)) continue;
+    const key = fullKey.slice(ns.length + 1);
+    const field = schema.shape[key] as z.ZodType | undefined;
+    if (!field) {
+      problems.push(problem(id, fullKey, text, `unknown key; expected one of ${Object.keys(schema.shape).map((k) => `${ns}:${k}`).join(", ")}`));
+      continue;
+    }
+    if (takesString(field)) {
+      values[key] = text;
+      continue;
+    }
+    try {
+      values[key] = JSON.parse(text);
+    } catch {
+      problems.push(problem(id, fullKey, text, "expected a YAML/JSON value (list, object, number or boolean)"));
+    }
+  }
+  const result = schema.safeParse(values, { reportInput: true });
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const k of issue.keys) {
+        const path = [...issue.path, k];
+        problems.push(problem(id, keyPath(ns, path), valueAt(values, path), `unknown key; expected one of ${Object.keys(shapeAt(schema, issue.path)).join(", ")}`));
+      }
+      continue;
+    }
+    problems.push(problem(id, keyPath(ns, issue.path), valueAt(values, issue.path), issue.message));
+  }
+  return undefined;
+}
+
+function shapeAt(schema: z.ZodType, path: readonly PropertyKey[]): Record<string, unknown> {
+  let s: z.ZodType = schema;
+  for (const p of path) {
+    for (;;) {
+      const def = s.def as { type: string; innerType?: z.ZodType; element?: z.ZodType };
+      if ((def.type === "optional" || def.type === "default") && def.innerType) s = def.innerType;
+      else break;
+    }
+    const def = s.def as { type: string; element?: z.ZodType; shape?: Record<string, z.ZodType> };
+    if (def.type === "array" && typeof p === "number" && def.element) s = def.element;
+    else if (def.type === "object" && def.shape && typeof p === "string") s = def.shape[p];
+  }
+  for (;;) {
+    const def = s.def as { type: string; innerType?: z.ZodType };
+    if ((def.type === "optional" || def.type === "default") && def.innerType) s = def.innerType;
+    else break;
+  }
+  return ((s.def as { shape?: Record<string, unknown> }).shape ?? {}) as Record<string, unknown>;
+}
+
+/** The stack's own account: `aws:allowedAccountIds`, which must name exactly one account. */
+function accountIdOf(raw: RawConfig, id: StackIdentity, problems: string[]): string | undefined {
+  const text = raw[ALLOWED_ACCOUNTS_KEY];
+  const expected = "expected a list of exactly one 12-digit account id, e.g. [\"111122223333\"]: it pins the AWS provider to this stack's account";
+  if (text === undefined) {
+    problems.push(problem(id, ALLOWED_ACCOUNTS_KEY, undefined, expected));
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = text;
+  }
+  if (Array.isArray(value) && value.length === 1 && typeof value[0] === "string" && ACCOUNT_ID.test(value[0])) return value[0];
+  problems.push(problem(id, ALLOWED_ACCOUNTS_KEY, value, expected));
+  return undefined;
+}
+
+function duplicates(values: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const v of values) (seen.has(v) ? dup : seen).add(v);
+  return [...dup];
+}
+
+/** Default name of a group's assume-role policy. */
+export function assumeRolePolicyNameOf(group: GroupSettings): string {
+  return group.assumeRolePolicyName ?? `${group.name}-assume-roles`;
+}
+
+/** Checks across keys that a schema of one key cannot make. */
+function crossCheckJump(cfg: JumpConfig, id: StackIdentity, problems: string[]): void {
+  const ns = id.project;
+  const groupNames = new Set(cfg.groups.map((g) => g.name));
+  for (const d of duplicates(cfg.users.map((u) => u.name))) problems.push(problem(id, `${ns}:users`, d, "expected each user name once (IAM user names are unique in an account)"));
+  for (const d of duplicates(cfg.groups.map((g) => g.name))) problems.push(problem(id, `${ns}:groups`, d, "expected each group name once"));
+  for (const d of duplicates(cfg.targets.map((t) => t.accountId))) problems.push(problem(id, `${ns}:targets`, d, "expected each target account id once"));
+  for (const d of duplicates(cfg.targets.map((t) => t.name))) problems.push(problem(id, `${ns}:targets`, d, "expected each target name once"));
+  cfg.users.forEach((u, i) =>
+    u.groups.forEach((g, j) => {
+      if (!groupNames.has(g)) problems.push(problem(id, `${ns}:users[${i}].groups[${j}]`, g, `expected a group declared in ${ns}:groups (${[...groupNames].join(", ")})`));
+    }),
+  );
+  cfg.targets.forEach((t, i) => {
+    if (t.accountId === cfg.accountId) problems.push(problem(id, `${ns}:targets[${i}].accountId`, t.accountId, "expected a target account other than the Jump account itself"));
+    for (const d of duplicates(t.roles.map((r) => r.name))) problems.push(problem(id, `${ns}:targets[${i}].roles`, d, "expected each role name once per account (IAM role names are unique in an account, whatever the path)"));
+    t.roles.forEach((r, j) =>
+      r.groups.forEach((g, k) => {
+        if (!groupNames.has(g)) problems.push(problem(id, `${ns}:targets[${i}].roles[${j}].groups[${k}]`, g, `expected a group declared in ${ns}:groups (${[...groupNames].join(", ")})`));
+      }),
+    );
+  });
+  const policyNames = [cfg.selfServicePolicyName, ...cfg.groups.map(assumeRolePolicyNameOf)];
+  for (const d of duplicates(policyNames)) problems.push(problem(id, `${ns}:groups`, d, "expected distinct managed policy names (group assume-role policies and selfServicePolicyName)"));
+  cfg.groups.forEach((g, i) => {
+    const name = assumeRolePolicyNameOf(g);
+    if (name.length > 128) problems.push(problem(id, `${ns}:groups[${i}].assumeRolePolicyName`, name, "expected a policy name of at most 128 characters: set assumeRolePolicyName explicitly"));
+  });
+}
+
+function fail(problems: readonly string[]): never {
+  throw new ConfigError(problems);
+}
+
+/** Pure: parse a jump-account stack's raw config (as the CLI passes it) into `JumpConfig`. */
+export function parseJumpConfig(raw: RawConfig, id: StackIdentity): JumpConfig {
+  const problems: string[] = [];
+  const accountId = accountIdOf(raw, id, problems);
+  const settings = parseNamespace(jumpConfigSchema, raw, id, problems);
+  if (!settings || !accountId || problems.length > 0) fail(problems);
+  const cfg: JumpConfig = { ...(settings as JumpSettings), accountId };
+  crossCheckJump(cfg, id, problems);
+  if (problems.length > 0) fail(problems);
+  return cfg;
+}
+
+/** Pure: parse a target-account stack's raw config into `TargetConfig`. */
+export function parseTargetConfig(raw: RawConfig, id: StackIdentity): TargetConfig {
+  const problems: string[] = [];
+  const accountId = accountIdOf(raw, id, problems);
+  const settings = parseNamespace(targetConfigSchema, raw, id, problems);
+  if (!settings || !accountId || problems.length > 0) fail(problems);
+  return { ...(settings as TargetSettings), accountId };
+}
+
+function currentStack(): { raw: RawConfig; id: StackIdentity } {
+  return { raw: pulumi.runtime.allConfig(), id: { project: pulumi.getProject(), stack: pulumi.getStack() } };
+}
+
+/** Load and validate the running jump-account stack's config. */
+export function loadJumpConfig(): JumpConfig {
+  const { raw, id } = currentStack();
+  return parseJumpConfig(raw, id);
+}
+
+/** Load and validate the running target-account stack's config. */
+export function loadTargetConfig(): TargetConfig {
+  const { raw, id } = currentStack();
+  return parseTargetConfig(raw, id);
+}

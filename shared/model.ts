@@ -1,0 +1,86 @@
+/**
+ * Pure derivations from validated config: which roles exist, who may assume which, and the
+ * contract the target stacks read. No Pulumi resources here, so property tests can run it fast.
+ */
+import { mfaDeviceArn, roleArn, roleNameWithPath, userArn } from "./arn";
+import type { JumpConfig, RoleSettings, TargetEntry, UserSettings } from "./config";
+import { CONTRACT_VERSION, type JumpContract, type RoleContract } from "./contract";
+
+export interface TargetRole {
+  readonly target: TargetEntry;
+  readonly role: RoleSettings;
+  readonly arn: string;
+}
+
+export function targetRoles(cfg: JumpConfig): TargetRole[] {
+  return cfg.targets.flatMap((target) => target.roles.map((role) => ({ target, role, arn: roleArn(target.accountId, role.path, role.name) })));
+}
+
+/** Roles the members of `groupName` may assume. */
+export function rolesOfGroup(cfg: JumpConfig, groupName: string): TargetRole[] {
+  return targetRoles(cfg).filter((tr) => tr.role.groups.includes(groupName));
+}
+
+/** Roles `user` may assume through any of their groups. */
+export function rolesOfUser(cfg: JumpConfig, user: UserSettings): TargetRole[] {
+  return targetRoles(cfg).filter((tr) => tr.role.groups.some((g) => user.groups.includes(g)));
+}
+
+/** Users admitted by a role: the members of the groups mapped to it. */
+export function usersOfRole(cfg: JumpConfig, role: RoleSettings): UserSettings[] {
+  return cfg.users.filter((u) => u.groups.some((g) => role.groups.includes(g)));
+}
+
+export function userArnOf(cfg: JumpConfig, user: UserSettings): string {
+  return userArn(cfg.accountId, user.path, user.name);
+}
+
+export function jumpContract(cfg: JumpConfig): JumpContract {
+  return {
+    contractVersion: CONTRACT_VERSION,
+    jumpAccountId: cfg.accountId,
+    targets: cfg.targets.map((t) => ({
+      accountId: t.accountId,
+      name: t.name,
+      roles: t.roles.map(
+        (r): RoleContract => ({
+          name: r.name,
+          path: r.path,
+          arn: roleArn(t.accountId, r.path, r.name),
+          groups: [...r.groups],
+          managedPolicyArns: [...r.managedPolicyArns],
+          maxSessionDuration: r.maxSessionDuration,
+          ...(r.mfaMaxAgeSeconds !== undefined ? { mfaMaxAgeSeconds: r.mfaMaxAgeSeconds } : {}),
+          trustedPrincipalArns: usersOfRole(cfg, r).map((u) => userArnOf(cfg, u)).sort(),
+        }),
+      ),
+    })),
+  };
+}
+
+/** Name of the AWS CLI profile for a role: `<target>-<role>`. */
+export function profileName(tr: TargetRole): string {
+  return `${tr.target.name}-${tr.role.name}`;
+}
+
+/** The console's switch-role link for a role. */
+export function switchRoleUrl(tr: TargetRole): string {
+  const q = new URLSearchParams({
+    account: tr.target.accountId,
+    roleName: roleNameWithPath(tr.role.path, tr.role.name),
+    displayName: `${tr.role.name}@${tr.target.name}`.slice(0, 64),
+  });
+  return `https://signin.aws.amazon.com/switchrole?${q.toString()}`;
+}
+
+/** An `~/.aws/config` section that assumes `tr` from the user's Jump profile with MFA. */
+export function awsConfigProfile(cfg: JumpConfig, user: UserSettings, tr: TargetRole): string {
+  return [
+    `[profile ${profileName(tr)}]`,
+    `role_arn = ${tr.arn}`,
+    `source_profile = ${cfg.cliSourceProfile}`,
+    `mfa_serial = ${mfaDeviceArn(cfg.accountId, user.name)}`,
+    `role_session_name = ${user.name}`,
+    `duration_seconds = ${tr.role.maxSessionDuration}`,
+  ].join("\n");
+}

@@ -1,0 +1,41 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CONTRACT_OUTPUTS, ConfigError, jumpContractSchema, type JumpContract, type TargetContract } from "@jumpenv/shared";
+
+/**
+ * The one typed reader of the jump stack. It reads every contract output, fails loudly (naming
+ * the stack and the output) when one is missing or malformed, and is the only place that turns
+ * stack outputs into the contract type.
+ */
+export async function readJumpStack(stackName: string): Promise<JumpContract> {
+  const ref = new pulumi.StackReference(stackName);
+  const raw: Record<string, unknown> = {};
+  for (const output of CONTRACT_OUTPUTS) {
+    const details = await ref.getOutputDetails(output);
+    const value = details.value ?? details.secretValue;
+    if (value === undefined) {
+      throw new ConfigError([
+        `stack "${pulumi.getStack()}": target-account:jumpStack is "${stackName}", but that stack has no output "${output}"; expected a deployed jump-account stack (run \`pulumi up\` there first)`,
+      ]);
+    }
+    raw[output] = value;
+  }
+  const parsed = jumpContractSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new ConfigError([
+      `stack "${pulumi.getStack()}": the outputs of jump stack "${stackName}" do not match this version's contract at ${first.path.join(".")}: ${first.message}; expected outputs written by the same version of jump-account`,
+    ]);
+  }
+  return parsed.data;
+}
+
+/** This account's entry in the contract, or a clear error when the jump stack does not list it. */
+export function targetOf(contract: JumpContract, accountId: string, stackName: string): TargetContract {
+  const target = contract.targets.find((t) => t.accountId === accountId);
+  if (!target) {
+    throw new ConfigError([
+      `stack "${pulumi.getStack()}": aws:allowedAccountIds is ["${accountId}"], but jump stack "${stackName}" lists no such target (it lists ${contract.targets.map((t) => t.accountId).join(", ")}); expected an account declared in jump-account:targets`,
+    ]);
+  }
+  return target;
+}

@@ -1,0 +1,54 @@
+/**
+ * The committed example stacks reproduce the article: the four documents the programs register
+ * are JSON-equal to the article's, read from ../shared/reference/seed-policies.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { loadEnvironment, planEnvironment, REPO_ROOT, type PlannedEnvironment } from "../tools/environment";
+import type { StackRun } from "../tools/mock-run";
+
+const SEED_DIR = path.resolve(REPO_ROOT, "..", "shared", "reference", "seed-policies");
+
+/** The one liberty allowed: a single Statement object may be a one-element array. */
+function normalise(doc: any): any {
+  return { ...doc, Statement: Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement] };
+}
+
+function reference(name: string): any {
+  return normalise(JSON.parse(fs.readFileSync(path.join(SEED_DIR, `${name}.json`), "utf8")));
+}
+
+function registered(run: StackRun, type: string, name: string, prop: string): any {
+  const r = run.resources.find((x) => x.type === type && x.props.name === name);
+  assert.ok(r, `${run.stack} registers no ${type} named ${name}`);
+  return normalise(JSON.parse(String(r.props[prop])));
+}
+
+describe("seed fidelity: the example stacks reproduce the article's documents", () => {
+  let plan: PlannedEnvironment;
+  before(async () => {
+    assert.ok(fs.existsSync(SEED_DIR), `reference documents not found at ${SEED_DIR}`);
+    plan = await planEnvironment(loadEnvironment());
+  });
+  const seedTarget = () => plan.targets.find((t) => t.stack === "seed-target")!;
+
+  it("test-jump-policy", () => {
+    assert.deepEqual(registered(plan.jump, "aws:iam/policy:Policy", "test-jump-policy", "policy"), reference("test-jump-policy"));
+  });
+  it("test-self-control-policy", () => {
+    assert.deepEqual(registered(plan.jump, "aws:iam/policy:Policy", "test-self-control-policy", "policy"), reference("test-self-control-policy"));
+  });
+  it("test-pb-policy", () => {
+    assert.deepEqual(registered(seedTarget(), "aws:iam/policy:Policy", "test-pb-policy", "policy"), reference("test-pb-policy"));
+  });
+  it("test-restricted-admin-role's trust policy", () => {
+    assert.deepEqual(registered(seedTarget(), "aws:iam/role:Role", "test-restricted-admin-role", "assumeRolePolicy"), reference("test-restricted-admin-role.trust-policy"));
+  });
+  it("the article's role carries AdministratorAccess and test-pb-policy as its boundary", () => {
+    const role = seedTarget().resources.find((r) => r.type === "aws:iam/role:Role")!;
+    assert.equal(role.props.permissionsBoundary, "arn:aws:iam::444455556666:policy/test-pb-policy");
+    const attachment = seedTarget().resources.find((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment")!;
+    assert.equal(attachment.props.policyArn, "arn:aws:iam::aws:policy/AdministratorAccess");
+  });
+});

@@ -1,0 +1,203 @@
+/**
+ * Runs a real Pulumi program (a project's `index.ts`) in this process under Pulumi's runtime
+ * mocks, with the project name from its `Pulumi.yaml` and the config of one of its
+ * `Pulumi.<stack>.yaml` files, exactly as the CLI would pass them. It records every resource
+ * the program registers, with its inputs and options, and the stack outputs. Stack references
+ * resolve to the outputs of stacks run before (jump first, then the targets).
+ *
+ * Runs are sequential: Pulumi's runtime state is process-global.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor, type Mocks, type MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import * as YAML from "yaml";
+import type { RawConfig } from "@jumpenv/shared";
+import { mockState } from "./mock-state";
+
+export interface ResourceOptionsSeen {
+  readonly protect: boolean;
+  readonly parent?: string;
+  readonly dependsOn: readonly string[];
+  readonly ignoreChanges: readonly string[];
+}
+
+export interface RegisteredResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly custom: boolean;
+  /** The inputs as the program passed them (a policy document is the JSON string it sent). */
+  readonly props: Record<string, unknown>;
+  readonly options: ResourceOptionsSeen;
+}
+
+export interface StackRun {
+  readonly project: string;
+  readonly stack: string;
+  readonly resources: readonly RegisteredResource[];
+  readonly outputs: Record<string, unknown>;
+}
+
+export interface StackFile {
+  readonly projectDir: string;
+  readonly project: string;
+  readonly stack: string;
+  readonly file: string;
+  readonly config: RawConfig;
+}
+
+/** Outputs of stacks already run, by fully qualified name (`org/project/stack`) and short forms. */
+export type StackOutputs = ReadonlyMap<string, Record<string, unknown>>;
+
+export class StackFileError extends Error {}
+
+export function projectName(projectDir: string): string {
+  const file = path.join(projectDir, "Pulumi.yaml");
+  const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { name?: unknown };
+  if (typeof doc?.name !== "string") throw new StackFileError(`${file}: no project name`);
+  return doc.name;
+}
+
+/** Read `Pulumi.<stack>.yaml` into the raw key -> string map the CLI hands a program. */
+export function readStackFile(projectDir: string, file: string): StackFile {
+  const m = /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(file));
+  if (!m) throw new StackFileError(`${file}: not a Pulumi.<stack>.yaml file`);
+  let doc: unknown;
+  try {
+    doc = YAML.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new StackFileError(`${file}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const config = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
+  if (typeof config !== "object" || Array.isArray(config)) throw new StackFileError(`${file}: "config" must be a map of keys to values`);
+  const project = projectName(projectDir);
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (value !== null && typeof value === "object" && "secure" in (value as object)) {
+      throw new StackFileError(`${file}: ${key} is an encrypted secret; the offline plan cannot decrypt it (use plain values in example stacks)`);
+    }
+    // The CLI namespaces bare keys with the project name and passes non-strings as JSON.
+    const full = key.includes(":") ? key : `${project}:${key}`;
+    raw[full] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return { projectDir, project, stack: m[1], file, config: raw };
+}
+
+/** Every `Pulumi.<stack>.yaml` in a folder, sorted by stack name. */
+export function stackFilesIn(projectDir: string, configDir = projectDir): StackFile[] {
+  if (!fs.existsSync(configDir)) return [];
+  return fs
+    .readdirSync(configDir)
+    .filter((f) => /^Pulumi\..+\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => readStackFile(projectDir, path.join(configDir, f)));
+}
+
+/** Wait until every registration the program started has been answered (not in the .d.ts). */
+function waitForRPCs(): Promise<void> {
+  return (settings as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs();
+}
+
+class RecordingMonitor extends MockMonitor {
+  readonly seen: RegisteredResource[] = [];
+
+  override async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
+    const props = pulumi.runtime.deserializeProperties(req.getObject()) as Record<string, unknown>;
+    const options: ResourceOptionsSeen = {
+      protect: req.getProtect() === true,
+      ...(req.getParent() ? { parent: req.getParent() as string } : {}),
+      dependsOn: req.getDependenciesList() as string[],
+      ignoreChanges: req.getIgnorechangesList() as string[],
+    };
+    return super.registerResource(req, (err, response) => {
+      if (!err) this.seen.push({ type: req.getType(), name: req.getName(), urn: response.getUrn(), custom: req.getCustom(), props, options });
+      callback(err, response);
+    });
+  }
+}
+
+function clearProgramModules(projectDir: string): void {
+  const dir = path.resolve(projectDir) + path.sep;
+  for (const key of Object.keys(require.cache)) {
+    if (key.startsWith(dir) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[key];
+  }
+}
+
+/** Resolve an exported value (Outputs, promises, nested) to plain data; secrets are unwrapped. */
+async function settle(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    return settle(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply((v) => resolve(v))));
+  }
+  if (value instanceof Promise) return settle(await value);
+  if (Array.isArray(value)) return Promise.all(value.map(settle));
+  if (value !== null && typeof value === "object" && !(value instanceof pulumi.Resource)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = await settle(v);
+    return out;
+  }
+  return value;
+}
+
+export interface RunOptions {
+  /** Earlier stacks' outputs for `StackReference`s. */
+  readonly stackOutputs?: StackOutputs;
+  /** Run as `pulumi preview` (resource outputs unknown) instead of `pulumi up`. */
+  readonly preview?: boolean;
+  readonly organization?: string;
+}
+
+/** A program that threw: what it threw, and what it had registered before that. */
+export class ProgramError extends Error {
+  constructor(
+    readonly stackFile: StackFile,
+    override readonly cause: unknown,
+    readonly resources: readonly RegisteredResource[],
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "ProgramError";
+  }
+}
+
+/** Run one stack's program under mocks. A program that throws (e.g. a ConfigError) gives a ProgramError. */
+export async function runStack(stack: StackFile, opts: RunOptions = {}): Promise<StackRun> {
+  const organization = opts.organization ?? "organization";
+  const mocks: Mocks = {
+    call: (args) => {
+      throw new Error(`unmocked invoke ${args.token}: the programs must not call provider functions (they would need AWS)`);
+    },
+    newResource: (args: MockResourceArgs) => {
+      if (args.type === "pulumi:pulumi:StackReference") {
+        const name = String(args.inputs.name);
+        const outputs = opts.stackOutputs?.get(name);
+        if (!outputs) throw new Error(`stack reference "${name}": no such stack was planned before this one`);
+        return { id: name, state: { name, outputs, secretOutputNames: [] } };
+      }
+      return { id: `${args.name}-id`, state: mockState(args, stack.config, opts.preview === true) };
+    },
+  };
+  const monitor = new RecordingMonitor(mocks);
+  pulumi.runtime.setAllConfig({ ...stack.config });
+  settings.setMockOptions(monitor, stack.project, stack.stack, opts.preview === true, organization);
+
+  clearProgramModules(stack.projectDir);
+  const entry = path.resolve(stack.projectDir, "index.ts");
+  let outputs: Record<string, unknown>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    let exported: unknown = require(entry);
+    if (typeof exported === "function") exported = await (exported as () => unknown)();
+    outputs = (await settle(exported)) as Record<string, unknown>;
+    await waitForRPCs();
+  } catch (e) {
+    await waitForRPCs().catch(() => undefined);
+    throw new ProgramError(stack, e, [...monitor.seen]);
+  }
+  return { project: stack.project, stack: stack.stack, resources: [...monitor.seen], outputs };
+}
+
+/** The names a target stack may use for a planned stack: `org/project/stack`, `project/stack`, `stack`. */
+export function stackNames(run: Pick<StackRun, "project" | "stack">, organization = "organization"): string[] {
+  return [`${organization}/${run.project}/${run.stack}`, `${run.project}/${run.stack}`, run.stack];
+}
