@@ -5,7 +5,10 @@
 import { z } from "zod";
 import { ACCOUNT_ID, ADMINISTRATOR_ACCESS_ARN, IAM_NAME, IAM_PATH, LIMITS } from "./iam-limits";
 
-const accountId = z.string({ error: "expected a 12-digit AWS account id, as a quoted string" }).regex(ACCOUNT_ID, { error: "expected a 12-digit AWS account id" });
+const accountId = z
+  .string({ error: "expected a 12-digit AWS account id, as a quoted string" })
+  .regex(ACCOUNT_ID, { error: "expected a 12-digit AWS account id" })
+  .describe("12-digit AWS account id (quote it in YAML).");
 
 function iamName(kind: string, max: number) {
   return z
@@ -33,47 +36,61 @@ const managedPolicyArn = z
 
 export const userSchema = z
   .object({
-    name: USER_NAME,
-    path: iamPath.default("/"),
-    groups: z.array(GROUP_NAME).min(1, { error: "expected at least one group: a user outside every group cannot set up MFA or switch role" }),
-    createLoginProfile: z.boolean({ error: "expected true or false" }).default(true),
+    name: USER_NAME
+      .describe("IAM user name (1-64 characters: letters, digits, + = , . @ _ -)."),
+    path: iamPath.default("/")
+      .describe("IAM path of the user."),
+    groups: z.array(GROUP_NAME).min(1, { error: "expected at least one group: a user outside every group cannot set up MFA or switch role" })
+      .describe("Jump groups the user belongs to (at least one)."),
+    createLoginProfile: z.boolean({ error: "expected true or false" }).default(true)
+      .describe("Create a console login with a generated initial password that must be changed at first sign-in."),
     pgpKey: z
       .string()
       .regex(/^(keybase:[A-Za-z0-9_]+|[A-Za-z0-9+/=\s]{32,})$/, { error: "expected \"keybase:<username>\" or a base64-encoded PGP public key" })
-      .optional(),
+      .optional()
+      .describe("Encrypt the initial password with this PGP key (\"keybase:<name>\" or base64); otherwise the password is a secret stack output."),
   })
   .strict();
 
 export const groupSchema = z
   .object({
-    name: GROUP_NAME,
-    path: iamPath.default("/"),
-    assumeRolePolicyName: POLICY_NAME.optional(),
+    name: GROUP_NAME
+      .describe("IAM group name."),
+    path: iamPath.default("/")
+      .describe("IAM path of the group."),
+    assumeRolePolicyName: POLICY_NAME.optional()
+      .describe("Name of the group's managed policy that allows sts:AssumeRole on its target roles (default \"<group>-assume-roles\")."),
   })
   .strict();
 
 export const roleSchema = z
   .object({
-    name: ROLE_NAME,
-    path: iamPath.default("/"),
-    groups: z.array(GROUP_NAME).min(1, { error: "expected at least one Jump group allowed to assume this role" }),
+    name: ROLE_NAME
+      .describe("Role name in the target account (1-64 characters)."),
+    path: iamPath.default("/")
+      .describe("IAM path of the role."),
+    groups: z.array(GROUP_NAME).min(1, { error: "expected at least one Jump group allowed to assume this role" })
+      .describe("Jump groups whose members may assume the role (with MFA)."),
     managedPolicyArns: z
       .array(managedPolicyArn)
       .min(1, { error: "expected at least one managed policy ARN" })
       .max(LIMITS.managedPoliciesPerRoleMax, { error: `expected at most ${LIMITS.managedPoliciesPerRoleMax} managed policies (the IAM per-role maximum)` })
-      .default([ADMINISTRATOR_ACCESS_ARN]),
+      .default([ADMINISTRATOR_ACCESS_ARN])
+      .describe("Managed policies attached to the role; the boundary caps them all."),
     maxSessionDuration: z
       .number({ error: "expected a whole number of seconds" })
       .int({ error: "expected a whole number of seconds" })
       .min(LIMITS.minSessionDuration, { error: `expected a session duration of ${LIMITS.minSessionDuration} to ${LIMITS.maxSessionDuration} seconds (1 to 12 hours)` })
       .max(LIMITS.maxSessionDuration, { error: `expected a session duration of ${LIMITS.minSessionDuration} to ${LIMITS.maxSessionDuration} seconds (1 to 12 hours)` })
-      .default(3600),
+      .default(3600)
+      .describe("Maximum session length in seconds (3600-43200)."),
     mfaMaxAgeSeconds: z
       .number({ error: "expected a whole number of seconds" })
       .int({ error: "expected a whole number of seconds" })
       .min(60, { error: "expected an MFA age bound of 60 to 129600 seconds" })
       .max(129600, { error: "expected an MFA age bound of 60 to 129600 seconds" })
-      .optional(),
+      .optional()
+      .describe("If set, the trust policy also requires that MFA sign-in happened at most this many seconds ago."),
   })
   .strict();
 
@@ -82,8 +99,10 @@ export const targetSchema = z
     accountId,
     name: z
       .string({ error: "expected a short account alias (string)" })
-      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: "expected a short account alias: lower-case letters, digits and -, at most 63 characters" }),
-    roles: z.array(roleSchema).min(1, { error: "expected at least one role in each target account" }),
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: "expected a short account alias: lower-case letters, digits and -, at most 63 characters" })
+      .describe("Short alias of the account, used in CLI profile names and switch-role labels."),
+    roles: z.array(roleSchema).min(1, { error: "expected at least one role in each target account" })
+      .describe("Roles to create in the account, and which groups may assume each."),
   })
   .strict();
 
@@ -104,13 +123,20 @@ export const passwordPolicySchema = z
 /** Keys of the jump-account project (namespace = project name). */
 export const jumpConfigSchema = z
   .object({
-    users: z.array(userSchema).min(1, { error: "expected at least one user" }),
-    groups: z.array(groupSchema).min(1, { error: "expected at least one group" }),
-    targets: z.array(targetSchema).min(1, { error: "expected at least one target account" }),
-    selfServicePolicyName: POLICY_NAME.default("jump-self-service"),
-    createAccountPasswordPolicy: z.boolean({ error: "expected true or false" }).default(true),
-    passwordPolicy: passwordPolicySchema.default(passwordPolicySchema.parse({})),
-    cliSourceProfile: z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: "expected an AWS CLI profile name" }).default("jump"),
+    users: z.array(userSchema).min(1, { error: "expected at least one user" })
+      .describe("IAM users of the Jump account: name, path, groups, createLoginProfile, pgpKey."),
+    groups: z.array(groupSchema).min(1, { error: "expected at least one group" })
+      .describe("IAM groups of the Jump account: name, path, assumeRolePolicyName."),
+    targets: z.array(targetSchema).min(1, { error: "expected at least one target account" })
+      .describe("Target accounts: accountId, name, roles (name, path, groups, managedPolicyArns, maxSessionDuration, mfaMaxAgeSeconds)."),
+    selfServicePolicyName: POLICY_NAME.default("jump-self-service")
+      .describe("Name of the self-service policy (own password and MFA only until signed in with MFA), attached to every group."),
+    createAccountPasswordPolicy: z.boolean({ error: "expected true or false" }).default(true)
+      .describe("Manage the Jump account's password policy (passwordPolicy)."),
+    passwordPolicy: passwordPolicySchema.default(passwordPolicySchema.parse({}))
+      .describe("Account password policy settings; defaults follow the CIS AWS Foundations benchmark."),
+    cliSourceProfile: z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: "expected an AWS CLI profile name" }).default("jump")
+      .describe("AWS CLI profile holding the Jump user's own credentials, named in the generated ~/.aws/config snippets."),
   })
   .strict();
 
@@ -121,13 +147,20 @@ export const targetConfigSchema = z
   .object({
     jumpStack: z
       .string({ error: "expected the jump stack's name, e.g. \"acme/jump-account/jump\"" })
-      .regex(/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+){0,2}$/, { error: "expected a stack name of the form <organization>/<project>/<stack>" }),
-    boundaryPolicyName: POLICY_NAME.default("jump-permissions-boundary"),
-    boundaryPolicyPath: iamPath.default("/"),
-    boundaryProfile: z.enum(BOUNDARY_PROFILES, { error: `expected one of ${BOUNDARY_PROFILES.join(", ")}` }).default("hardened"),
-    enableProtection: z.boolean({ error: "expected true or false" }).default(true),
-    protectedRoleNames: z.array(ROLE_NAME).default(["OrganizationAccountAccessRole"]),
-    delegatedPath: iamPath.default("/delegated/"),
+      .regex(/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+){0,2}$/, { error: "expected a stack name of the form <organization>/<project>/<stack>" })
+      .describe("Fully qualified name of the jump-account stack to read (<organization>/jump-account/<stack>)."),
+    boundaryPolicyName: POLICY_NAME.default("jump-permissions-boundary")
+      .describe("Name of the permissions-boundary policy."),
+    boundaryPolicyPath: iamPath.default("/")
+      .describe("IAM path of the permissions-boundary policy."),
+    boundaryProfile: z.enum(BOUNDARY_PROFILES, { error: `expected one of ${BOUNDARY_PROFILES.join(", ")}` }).default("hardened")
+      .describe("Boundary document: \"seed\" (the article's, unchanged) or \"hardened\" (also closes the known escalation paths)."),
+    enableProtection: z.boolean({ error: "expected true or false" }).default(true)
+      .describe("Protect the boundary policy and the roles from deletion (turn off only for sandboxes)."),
+    protectedRoleNames: z.array(ROLE_NAME).default(["OrganizationAccountAccessRole"])
+      .describe("Existing roles at path / that the hardened boundary shields from edits and deletion."),
+    delegatedPath: iamPath.default("/delegated/")
+      .describe("Path under which bounded principals may pass roles and version customer policies (hardened profile)."),
   })
   .strict();
 
