@@ -7,6 +7,7 @@ const jump = new JumpAccount("jump", config);
 // The contract the target-account stacks read (see shared/contract.ts).
 export const contractVersion = jump.contract.contractVersion;
 export const jumpAccountId = jump.contract.jumpAccountId;
+export const trustPolicyMaxChars = jump.contract.trustPolicyMaxChars;
 export const targets = jump.contract.targets;
 
 export const userArns = jump.userArns;

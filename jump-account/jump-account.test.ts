@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { ConfigError } from "@jumpenv/shared";
+import { CONTRACT_OUTPUTS, ConfigError } from "@jumpenv/shared";
 import { loadEnvironment, withConfig } from "../tools/environment";
 import { ProgramError, runStack, type RegisteredResource, type StackRun } from "../tools/mock-run";
 
@@ -67,13 +67,15 @@ describe("jump-account program (example stack, under mocks)", () => {
     assert.equal(pp.props.allowUsersToChangePassword, true);
   });
 
-  it("exports the contract the target stacks read", () => {
+  it("exports the contract the target stacks read, every output of it", () => {
+    for (const name of CONTRACT_OUTPUTS) assert.ok(run.outputs[name] !== undefined, `output ${name} missing`);
     assert.equal(run.outputs.contractVersion, 1);
+    assert.equal(run.outputs.trustPolicyMaxChars, 2048);
     assert.equal(run.outputs.jumpAccountId, "111122223333");
     const targets = run.outputs.targets as any[];
     assert.deepEqual(targets.map((t) => t.accountId), ["444455556666", "555566667777"]);
     const readOnly = targets[1].roles.find((r: any) => r.name === "read-only");
-    assert.deepEqual(readOnly.trustedPrincipalArns, ["arn:aws:iam::111122223333:user/alice", "arn:aws:iam::111122223333:user/carol"]);
+    assert.deepEqual(readOnly.trust.principalArns, ["arn:aws:iam::111122223333:user/alice", "arn:aws:iam::111122223333:user/carol"]);
   });
 
   it("exports per-user switch-role URLs and ~/.aws/config profiles for the roles they may assume", () => {

@@ -1,13 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  assumeRolePolicy,
-  assumeRolePolicyNameOf,
+  assertWithinQuotas,
   awsConfigProfile,
+  groupAssumeRolePolicies,
+  groupTagKey,
   jumpContract,
+  jumpQuotaProblems,
   profileName,
-  rolesOfGroup,
   rolesOfUser,
+  taggedGroups,
   selfServicePolicy,
   switchRoleUrl,
   toJson,
@@ -33,6 +35,8 @@ export class JumpAccount extends pulumi.ComponentResource {
   readonly awsConfigProfiles: Record<string, string>;
 
   constructor(name: string, args: JumpAccountArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Every generated document is measured against IAM's quotas before anything is registered.
+    assertWithinQuotas(jumpQuotaProblems(args, { project: pulumi.getProject(), stack: pulumi.getStack() }));
     super("jumpenv:index:JumpAccount", name, {}, opts);
     const parent = { parent: this };
     const tags = { "jumpenv:managed-by": "pulumi", "jumpenv:component": name };
@@ -55,22 +59,25 @@ export class JumpAccount extends pulumi.ComponentResource {
       groups.set(g.name, group);
       new aws.iam.GroupPolicyAttachment(`${name}-group-${g.name}-self-service`, { group: group.name, policyArn: selfService.arn }, parent);
 
-      const roleArns = rolesOfGroup(args, g.name).map((tr) => tr.arn);
-      if (roleArns.length === 0) continue;
-      const assume = new aws.iam.Policy(
-        `${name}-group-${g.name}-assume-roles`,
-        {
-          name: assumeRolePolicyNameOf(g),
-          path: "/",
-          description: `Members of ${g.name} may switch into their target roles (the roles' trust policies require MFA).`,
-          policy: toJson(assumeRolePolicy(roleArns)),
-          tags,
-        },
-        parent,
-      );
-      new aws.iam.GroupPolicyAttachment(`${name}-group-${g.name}-assume-roles`, { group: group.name, policyArn: assume.arn }, parent);
+      groupAssumeRolePolicies(args, g).forEach((p, i) => {
+        const suffix = i === 0 ? "assume-roles" : `assume-roles-${i + 1}`;
+        const assume = new aws.iam.Policy(
+          `${name}-group-${g.name}-${suffix}`,
+          {
+            name: p.name,
+            path: "/",
+            description: `Members of ${g.name} may switch into their target roles (the roles' trust policies require MFA).`,
+            policy: toJson(p.document),
+            tags,
+          },
+          parent,
+        );
+        new aws.iam.GroupPolicyAttachment(`${name}-group-${g.name}-${suffix}`, { group: group.name, policyArn: assume.arn }, parent);
+      });
     }
 
+    // Under the group-tags trust strategy, a role admits Jump users carrying its groups' tags.
+    const tagged = taggedGroups(args);
     const users = new Map<string, aws.iam.User>();
     const userArns: Record<string, pulumi.Output<string>> = {};
     const passwords: Record<string, pulumi.Output<string>> = {};
@@ -78,7 +85,12 @@ export class JumpAccount extends pulumi.ComponentResource {
       const user = new aws.iam.User(
         `${name}-user-${u.name}`,
         // forceDestroy: removing a user from config must also remove the MFA device they created.
-        { name: u.name, path: u.path, forceDestroy: true, tags },
+        {
+          name: u.name,
+          path: u.path,
+          forceDestroy: true,
+          tags: { ...tags, ...Object.fromEntries(u.groups.filter((g) => tagged.has(g)).map((g) => [groupTagKey(g), "true"])) },
+        },
         parent,
       );
       users.set(u.name, user);

@@ -120,6 +120,9 @@ export const passwordPolicySchema = z
   })
   .strict();
 
+export const TRUST_STRATEGIES = ["auto", "users", "group-tags"] as const;
+export const ASSUME_ROLE_STRATEGIES = ["auto", "role-arns", "role-pattern"] as const;
+
 /** Keys of the jump-account project (namespace = project name). */
 export const jumpConfigSchema = z
   .object({
@@ -135,6 +138,28 @@ export const jumpConfigSchema = z
       .describe("Manage the Jump account's password policy (passwordPolicy)."),
     passwordPolicy: passwordPolicySchema.default(passwordPolicySchema.parse({}))
       .describe("Account password policy settings; defaults follow the CIS AWS Foundations benchmark."),
+    trustStrategy: z
+      .enum(TRUST_STRATEGIES, { error: `expected one of ${TRUST_STRATEGIES.join(", ")}` })
+      .default("auto")
+      .describe("How role trust policies admit Jump users: \"users\" lists their ARNs (the article's way, about 35 users within the default quota), \"group-tags\" admits Jump IAM users tagged with a mapped group, \"auto\" lists users while the policy fits and uses group tags beyond."),
+    assumeRoleStrategy: z
+      .enum(ASSUME_ROLE_STRATEGIES, { error: `expected one of ${ASSUME_ROLE_STRATEGIES.join(", ")}` })
+      .default("auto")
+      .describe("How a group's policy names its target roles: \"role-arns\" lists them (split over several managed policies if needed), \"role-pattern\" names each role name once for every account with an aws:ResourceAccount condition, \"auto\" lists ARNs while one policy holds them."),
+    trustPolicyMaxChars: z
+      .number({ error: "expected a whole number of characters" })
+      .int({ error: "expected a whole number of characters" })
+      .min(LIMITS.trustPolicyCharsDefault, { error: `expected ${LIMITS.trustPolicyCharsDefault} to ${LIMITS.trustPolicyCharsMax}` })
+      .max(LIMITS.trustPolicyCharsMax, { error: `expected ${LIMITS.trustPolicyCharsDefault} to ${LIMITS.trustPolicyCharsMax}` })
+      .default(LIMITS.trustPolicyCharsDefault)
+      .describe("Role trust policy length quota of the target accounts (2048 by default; raise it to 4096 through Service Quotas first)."),
+    roleManagedPolicyQuota: z
+      .number({ error: "expected a whole number" })
+      .int({ error: "expected a whole number" })
+      .min(LIMITS.managedPoliciesPerRoleDefault, { error: `expected ${LIMITS.managedPoliciesPerRoleDefault} to ${LIMITS.managedPoliciesPerRoleMax}` })
+      .max(LIMITS.managedPoliciesPerRoleMax, { error: `expected ${LIMITS.managedPoliciesPerRoleDefault} to ${LIMITS.managedPoliciesPerRoleMax}` })
+      .default(LIMITS.managedPoliciesPerRoleDefault)
+      .describe("Managed policies per role quota of the target accounts (10 by default; raisable to 20)."),
     cliSourceProfile: z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: "expected an AWS CLI profile name" }).default("jump")
       .describe("AWS CLI profile holding the Jump user's own credentials, named in the generated ~/.aws/config snippets."),
   })

@@ -7,6 +7,14 @@ import { z } from "zod";
 
 export const CONTRACT_VERSION = 1;
 
+/** How a role's trust policy admits its Jump users (see docs on scale strategies). */
+export const trustSpecSchema = z.discriminatedUnion("strategy", [
+  /** The article's way: the users' ARNs, listed. */
+  z.object({ strategy: z.literal("users"), principalArns: z.array(z.string()).min(1) }),
+  /** The Jump account as principal, admitting only IAM users that carry one of these tags (set by the jump stack). */
+  z.object({ strategy: z.literal("group-tags"), tagKeys: z.array(z.string()).min(1) }),
+]);
+
 export const roleContractSchema = z.object({
   name: z.string(),
   path: z.string(),
@@ -15,8 +23,8 @@ export const roleContractSchema = z.object({
   managedPolicyArns: z.array(z.string()),
   maxSessionDuration: z.number().int(),
   mfaMaxAgeSeconds: z.number().int().optional(),
-  /** The Jump principals the role's trust policy admits (with MFA). */
-  trustedPrincipalArns: z.array(z.string()).min(1),
+  /** Who the role's trust policy admits (always with MFA). */
+  trust: trustSpecSchema,
 });
 
 export const targetContractSchema = z.object({
@@ -28,9 +36,12 @@ export const targetContractSchema = z.object({
 export const jumpContractSchema = z.object({
   contractVersion: z.literal(CONTRACT_VERSION),
   jumpAccountId: z.string(),
+  /** The trust-policy length quota the jump stack sized the trust policies for. */
+  trustPolicyMaxChars: z.number().int(),
   targets: z.array(targetContractSchema),
 });
 
+export type TrustSpec = z.infer<typeof trustSpecSchema>;
 export type RoleContract = z.infer<typeof roleContractSchema>;
 export type TargetContract = z.infer<typeof targetContractSchema>;
 export type JumpContract = z.infer<typeof jumpContractSchema>;

@@ -9,3 +9,6 @@ export * from "./policies/assume-role";
 export * from "./policies/boundary";
 export * from "./policies/self-service";
 export * from "./policies/trust";
+export * from "./quota";
+export * from "./strategies";
+export * from "./target-documents";

@@ -4,7 +4,6 @@
  */
 import { mfaDeviceArn, roleArn, roleNameWithPath, userArn } from "./arn";
 import type { JumpConfig, RoleSettings, TargetEntry, UserSettings } from "./config";
-import { CONTRACT_VERSION, type JumpContract, type RoleContract } from "./contract";
 
 export interface TargetRole {
   readonly target: TargetEntry;
@@ -33,29 +32,6 @@ export function usersOfRole(cfg: JumpConfig, role: RoleSettings): UserSettings[]
 
 export function userArnOf(cfg: JumpConfig, user: UserSettings): string {
   return userArn(cfg.accountId, user.path, user.name);
-}
-
-export function jumpContract(cfg: JumpConfig): JumpContract {
-  return {
-    contractVersion: CONTRACT_VERSION,
-    jumpAccountId: cfg.accountId,
-    targets: cfg.targets.map((t) => ({
-      accountId: t.accountId,
-      name: t.name,
-      roles: t.roles.map(
-        (r): RoleContract => ({
-          name: r.name,
-          path: r.path,
-          arn: roleArn(t.accountId, r.path, r.name),
-          groups: [...r.groups],
-          managedPolicyArns: [...r.managedPolicyArns],
-          maxSessionDuration: r.maxSessionDuration,
-          ...(r.mfaMaxAgeSeconds !== undefined ? { mfaMaxAgeSeconds: r.mfaMaxAgeSeconds } : {}),
-          trustedPrincipalArns: usersOfRole(cfg, r).map((u) => userArnOf(cfg, u)).sort(),
-        }),
-      ),
-    })),
-  };
 }
 
 /** Name of the AWS CLI profile for a role: `<target>-<role>`. */

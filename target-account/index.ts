@@ -8,6 +8,8 @@ export = async () => {
   const target = targetOf(contract, config.accountId, config.jumpStack);
   const account = new TargetAccount("target", {
     accountId: config.accountId,
+    jumpAccountId: contract.jumpAccountId,
+    trustPolicyMaxChars: contract.trustPolicyMaxChars,
     boundaryPolicyName: config.boundaryPolicyName,
     boundaryPolicyPath: config.boundaryPolicyPath,
     boundaryProfile: config.boundaryProfile,

@@ -1,4 +1,5 @@
-import { oneOrMany, type PolicyDocument } from "../policy-document";
+import { oneOrMany, policySize, type PolicyDocument, type PolicyStatement } from "../policy-document";
+import { LIMITS } from "../iam-limits";
 
 /**
  * The article's `test-jump-policy`, generalised: a Jump group may call `sts:AssumeRole` on exactly
@@ -9,4 +10,45 @@ export function assumeRolePolicy(roleArns: readonly string[]): PolicyDocument {
     Version: "2012-10-17",
     Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: oneOrMany([...roleArns].sort()) }],
   };
+}
+
+/** A role name (with path) and the accounts where the group may assume it. */
+export interface RolePattern {
+  readonly pathAndName: string;
+  readonly accountIds: readonly string[];
+}
+
+/**
+ * The `role-pattern` form: one statement per role name, on that name in any account, narrowed
+ * by `aws:ResourceAccount` to the accounts listed. A role of the same name in another account is
+ * not matched.
+ */
+export function assumeRolePatternStatement(p: RolePattern): PolicyStatement {
+  return {
+    Effect: "Allow",
+    Action: "sts:AssumeRole",
+    Resource: `arn:aws:iam::*:role${p.pathAndName}`,
+    Condition: { StringEquals: { "aws:ResourceAccount": oneOrMany([...p.accountIds].sort()) } },
+  };
+}
+
+/**
+ * Split items over as few documents as possible, each within the managed-policy quota. `build`
+ * makes the document of a chunk; an item that alone exceeds the quota still gets its own
+ * document (the quota check then names it).
+ */
+export function packDocuments<T>(items: readonly T[], build: (chunk: readonly T[]) => PolicyDocument, quota = LIMITS.managedPolicyChars): PolicyDocument[] {
+  const docs: PolicyDocument[] = [];
+  let chunk: T[] = [];
+  for (const item of items) {
+    const candidate = [...chunk, item];
+    if (chunk.length > 0 && policySize(build(candidate)) > quota) {
+      docs.push(build(chunk));
+      chunk = [item];
+    } else {
+      chunk = candidate;
+    }
+  }
+  if (chunk.length > 0) docs.push(build(chunk));
+  return docs;
 }
