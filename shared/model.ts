@@ -12,7 +12,7 @@ export interface TargetRole {
 }
 
 export function targetRoles(cfg: JumpConfig): TargetRole[] {
-  return cfg.targets.flatMap((target) => target.roles.map((role) => ({ target, role, arn: roleArn(target.accountId, role.path, role.name) })));
+  return memo(cfg, "targetRoles", () => cfg.targets.flatMap((target) => target.roles.map((role) => ({ target, role, arn: roleArn(target.accountId, role.path, role.name) }))));
 }
 
 /** Roles the members of `groupName` may assume. */
@@ -25,9 +25,33 @@ export function rolesOfUser(cfg: JumpConfig, user: UserSettings): TargetRole[] {
   return targetRoles(cfg).filter((tr) => tr.role.groups.some((g) => user.groups.includes(g)));
 }
 
-/** Users admitted by a role: the members of the groups mapped to it. */
+const cache = new WeakMap<JumpConfig, Map<string, unknown>>();
+
+/**
+ * Derivations of a (frozen, validated) config are computed once per config object: at 1,000
+ * accounts and 1,000 users the programs and the quota check ask for them many times.
+ */
+export function memo<T>(cfg: JumpConfig, key: string, compute: () => T): T {
+  let m = cache.get(cfg);
+  if (!m) cache.set(cfg, (m = new Map()));
+  if (!m.has(key)) m.set(key, compute());
+  return m.get(key) as T;
+}
+
+/** Members of each group, in config order. */
+export function membersByGroup(cfg: JumpConfig): ReadonlyMap<string, readonly UserSettings[]> {
+  return memo(cfg, "membersByGroup", () => {
+    const out = new Map<string, UserSettings[]>(cfg.groups.map((g) => [g.name, []]));
+    for (const u of cfg.users) for (const g of u.groups) out.get(g)?.push(u);
+    return out;
+  });
+}
+
+/** Users admitted by a role: the members of the groups mapped to it, in config order. */
 export function usersOfRole(cfg: JumpConfig, role: RoleSettings): UserSettings[] {
-  return cfg.users.filter((u) => u.groups.some((g) => role.groups.includes(g)));
+  const members = membersByGroup(cfg);
+  const chosen = new Set(role.groups.flatMap((g) => members.get(g) ?? []));
+  return cfg.users.filter((u) => chosen.has(u));
 }
 
 export function userArnOf(cfg: JumpConfig, user: UserSettings): string {

@@ -6,7 +6,7 @@ import { assumeRolePolicyNameOf, type GroupSettings, type JumpConfig, type RoleS
 import { CONTRACT_VERSION, type JumpContract, type RoleContract, type TrustSpec } from "./contract";
 import { roleArn } from "./arn";
 
-import { rolesOfGroup, userArnOf, usersOfRole } from "./model";
+import { memo, rolesOfGroup, userArnOf, usersOfRole } from "./model";
 import { policySize, type PolicyDocument } from "./policy-document";
 import { assumeRolePatternStatement, assumeRolePolicy, packDocuments } from "./policies/assume-role";
 import { trustPolicy } from "./policies/trust";
@@ -24,19 +24,20 @@ export function trustSpecFor(cfg: JumpConfig, role: RoleSettings): TrustSpec {
   const principalArns = usersOfRole(cfg, role).map((u) => userArnOf(cfg, u)).sort();
   if (cfg.trustStrategy === "users") return { strategy: "users", principalArns };
   if (principalArns.length === 0) return tags;
+  // The ARNs alone are a lower bound of the document's size: no need to build one that cannot fit.
+  if (principalArns.reduce((n, a) => n + a.length, 0) > cfg.trustPolicyMaxChars) return tags;
   const users: TrustSpec = { strategy: "users", principalArns };
   const size = policySize(trustPolicy({ trust: users, jumpAccountId: cfg.accountId, mfaMaxAgeSeconds: role.mfaMaxAgeSeconds }));
   return size <= cfg.trustPolicyMaxChars ? users : tags;
 }
 
 /** Groups whose members must carry the group tag: those mapped to a role trusted by group tags. */
-export function taggedGroups(cfg: JumpConfig): Set<string> {
-  const out = new Set<string>();
-  for (const t of cfg.targets) for (const r of t.roles) {
-    const spec = trustSpecFor(cfg, r);
-    if (spec.strategy === "group-tags") r.groups.forEach((g) => out.add(g));
-  }
-  return out;
+export function taggedGroups(cfg: JumpConfig): ReadonlySet<string> {
+  return memo(cfg, "taggedGroups", () => {
+    const out = new Set<string>();
+    for (const t of jumpContract(cfg).targets) for (const r of t.roles) if (r.trust.strategy === "group-tags") r.groups.forEach((g) => out.add(g));
+    return out;
+  });
 }
 
 export interface NamedDocument {
@@ -45,18 +46,38 @@ export interface NamedDocument {
 }
 
 /** A group's assume-role policies, under the configured strategy. Empty when it maps to no role. */
-export function groupAssumeRolePolicies(cfg: JumpConfig, group: GroupSettings): NamedDocument[] {
+export function groupAssumeRolePolicies(cfg: JumpConfig, group: GroupSettings): readonly NamedDocument[] {
+  return memo(cfg, `groupAssumeRolePolicies:${group.name}`, () => buildGroupAssumeRolePolicies(cfg, group));
+}
+
+function buildGroupAssumeRolePolicies(cfg: JumpConfig, group: GroupSettings): NamedDocument[] {
   const roles = rolesOfGroup(cfg, group.name);
   if (roles.length === 0) return [];
   const byArns = () => packDocuments(roles.map((r) => r.arn).sort(), (arns) => assumeRolePolicy(arns));
   const byPattern = () => {
-    const pairs = roles
-      .map((r) => ({ pathAndName: `${r.role.path}${r.role.name}`, accountId: r.target.accountId }))
-      .sort((a, b) => (a.pathAndName + a.accountId).localeCompare(b.pathAndName + b.accountId));
-    return packDocuments(pairs, (chunk) => {
-      const byName = new Map<string, string[]>();
-      for (const p of chunk) byName.set(p.pathAndName, [...(byName.get(p.pathAndName) ?? []), p.accountId]);
-      return { Version: "2012-10-17", Statement: [...byName].map(([pathAndName, accountIds]) => assumeRolePatternStatement({ pathAndName, accountIds })) };
+    // Role names that the group may assume in exactly the same accounts share one statement.
+    const accountsByName = new Map<string, string[]>();
+    for (const r of roles) {
+      const key = `${r.role.path}${r.role.name}`;
+      accountsByName.set(key, [...(accountsByName.get(key) ?? []), r.target.accountId]);
+    }
+    const namesByAccounts = new Map<string, string[]>();
+    for (const [name, accounts] of accountsByName) {
+      const key = [...accounts].sort().join(",");
+      namesByAccounts.set(key, [...(namesByAccounts.get(key) ?? []), name]);
+    }
+    const items = [...namesByAccounts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .flatMap(([accounts, names]) => accounts.split(",").map((accountId) => ({ names: [...names].sort(), accountId })));
+    return packDocuments(items, (chunk) => {
+      const byNames = new Map<string, { names: string[]; accountIds: string[] }>();
+      for (const it of chunk) {
+        const key = it.names.join(",");
+        const entry = byNames.get(key) ?? { names: it.names, accountIds: [] };
+        entry.accountIds.push(it.accountId);
+        byNames.set(key, entry);
+      }
+      return { Version: "2012-10-17", Statement: [...byNames.values()].map((e) => assumeRolePatternStatement({ pathsAndNames: e.names, accountIds: e.accountIds })) };
     });
   };
   let docs: PolicyDocument[];
@@ -64,7 +85,11 @@ export function groupAssumeRolePolicies(cfg: JumpConfig, group: GroupSettings): 
   else if (cfg.assumeRoleStrategy === "role-pattern") docs = byPattern();
   else {
     const arns = byArns();
-    docs = arns.length === 1 ? arns : byPattern();
+    if (arns.length === 1) docs = arns;
+    else {
+      const pattern = byPattern();
+      docs = pattern.length < arns.length ? pattern : arns;
+    }
   }
   const base = assumeRolePolicyNameOf(group);
   return docs.map((document, i) => ({ name: i === 0 ? base : `${base}-${i + 1}`, document }));
@@ -79,6 +104,10 @@ export function managedPolicyCountOf(cfg: JumpConfig, group: GroupSettings): num
 
 /** The contract the jump stack exports for the target stacks. */
 export function jumpContract(cfg: JumpConfig): JumpContract {
+  return memo(cfg, "jumpContract", () => buildJumpContract(cfg));
+}
+
+function buildJumpContract(cfg: JumpConfig): JumpContract {
   return {
     contractVersion: CONTRACT_VERSION,
     jumpAccountId: cfg.accountId,

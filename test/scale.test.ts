@@ -157,7 +157,9 @@ describe("scale: strategies", () => {
           assert.deepEqual(allProblems(cfg, o.profile), []);
         },
       ),
-      { numRuns: 25 },
+      // The first counterexample fast-check found: four role kinds of one group in 886 accounts
+      // needed 11 policies until role names with the same accounts shared a statement.
+      { numRuns: 40, examples: [[{ accounts: 886, users: 1, groups: 1, roleKinds: 4, nameLength: 10, profile: "seed" }]] },
     );
   });
 });

@@ -12,22 +12,21 @@ export function assumeRolePolicy(roleArns: readonly string[]): PolicyDocument {
   };
 }
 
-/** A role name (with path) and the accounts where the group may assume it. */
+/** Role names (with path) and the accounts where the group may assume each of them. */
 export interface RolePattern {
-  readonly pathAndName: string;
+  readonly pathsAndNames: readonly string[];
   readonly accountIds: readonly string[];
 }
 
 /**
- * The `role-pattern` form: one statement per role name, on that name in any account, narrowed
- * by `aws:ResourceAccount` to the accounts listed. A role of the same name in another account is
- * not matched.
+ * The `role-pattern` form: the role names in any account, narrowed by `aws:ResourceAccount` to
+ * the accounts listed. A role of the same name in another account is not matched.
  */
 export function assumeRolePatternStatement(p: RolePattern): PolicyStatement {
   return {
     Effect: "Allow",
     Action: "sts:AssumeRole",
-    Resource: `arn:aws:iam::*:role${p.pathAndName}`,
+    Resource: oneOrMany(p.pathsAndNames.map((n) => `arn:aws:iam::*:role${n}`)),
     Condition: { StringEquals: { "aws:ResourceAccount": oneOrMany([...p.accountIds].sort()) } },
   };
 }
