@@ -1,0 +1,155 @@
+/**
+ * Valid fixtures (the article's documents, `reference/seed-policies/*.json`, verbatim) and a
+ * helper that runs one policy over resources through the offline runner, which builds the
+ * validation args the way the engine does (fresh props behind `unknownCheckingProxy`, config
+ * without schema defaults, `notApplicable` recorded).
+ */
+import type { Policies, PolicyPackConfig, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { runPolicies, type OfflineResource, type RunResult } from "../offline";
+
+/** The unknown string the engine sends for a value not known during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const TARGET_ACCOUNT = "444455556666";
+export const JUMP_ACCOUNT = "111122223333";
+
+/** The default approved boundary (target-account's default `boundaryPolicyName`) in the target account. */
+export const BOUNDARY_ARN = `arn:aws:iam::${TARGET_ACCOUNT}:policy/jump-permissions-boundary`;
+
+/** The article's boundary, `test-pb-policy.json`. */
+export const SEED_BOUNDARY_NAME = "test-pb-policy";
+export const SEED_BOUNDARY_ARN = `arn:aws:iam::${TARGET_ACCOUNT}:policy/test-pb-policy`;
+export const SEED_BOUNDARY = {
+    Version: "2012-10-17",
+    Statement: [
+        { Effect: "Allow", Action: "*", Resource: "*" },
+        {
+            Effect: "Deny",
+            Action: [
+                "iam:CreateUser",
+                "iam:CreateLoginProfile",
+                "iam:CreateAccessKey",
+                "iam:UpdateUser",
+                "iam:DeleteUser",
+                "iam:CreateGroup",
+                "iam:UpdateGroup",
+                "iam:DeleteGroup",
+                "iam:AddUserToGroup",
+                "iam:RemoveUserFromGroup",
+                "iam:AttachUserPolicy",
+                "iam:DetachUserPolicy",
+                "iam:PutUserPolicy",
+                "iam:DeleteUserPolicy",
+                "iam:AttachGroupPolicy",
+                "iam:DetachGroupPolicy",
+                "iam:PutGroupPolicy",
+                "iam:DeleteGroupPolicy",
+            ],
+            Resource: "*",
+        },
+        {
+            Effect: "Deny",
+            Action: [
+                "iam:CreateRole",
+                "iam:AttachRolePolicy",
+                "iam:DetachRolePolicy",
+                "iam:PutRolePolicy",
+                "iam:DeleteRolePolicy",
+                "iam:PutRolePermissionsBoundary",
+            ],
+            Resource: "*",
+            Condition: { StringNotEquals: { "iam:PermissionsBoundary": "arn:aws:iam::444455556666:policy/test-pb-policy" } },
+        },
+        {
+            Effect: "Deny",
+            Action: ["iam:DeleteRolePermissionsBoundary"],
+            Resource: "*",
+            Condition: { StringEquals: { "iam:PermissionsBoundary": "arn:aws:iam::444455556666:policy/test-pb-policy" } },
+        },
+        {
+            Effect: "Deny",
+            Action: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"],
+            Resource: ["arn:aws:iam::444455556666:policy/test-pb-policy"],
+        },
+    ],
+};
+
+/** The article's trust policy, `test-restricted-admin-role.trust-policy.json`. */
+export const SEED_TRUST = {
+    Version: "2012-10-17",
+    Statement: [
+        {
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::111122223333:user/test-pb-user" },
+            Action: "sts:AssumeRole",
+            Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+        },
+    ],
+};
+
+/** A deep copy to change one thing in. */
+export function clone<T>(v: T): T {
+    return JSON.parse(JSON.stringify(v)) as T;
+}
+
+export function urn(type: string, name: string, project = "target-account", stack = "seed-target"): string {
+    return `urn:pulumi:${stack}::${project}::${type}::${name}`;
+}
+
+export function resource(type: string, name: string, props: Record<string, unknown>, project = "target-account"): OfflineResource {
+    return { type, name, urn: urn(type, name, project), props };
+}
+
+/** The restricted admin role as the target-account program registers it. */
+export function validRole(overrides: Record<string, unknown> = {}): OfflineResource {
+    return resource("aws:iam/role:Role", "target-role-test-restricted-admin-role", {
+        name: "test-restricted-admin-role",
+        path: "/",
+        assumeRolePolicy: JSON.stringify(SEED_TRUST),
+        permissionsBoundary: BOUNDARY_ARN,
+        maxSessionDuration: 3600,
+        tags: { "jumpenv:managed-by": "pulumi" },
+        ...overrides,
+    });
+}
+
+/** The same role as `aws-native:iam:Role` (object documents, `roleName`). */
+export function validNativeRole(overrides: Record<string, unknown> = {}): OfflineResource {
+    return resource("aws-native:iam:Role", "native-role", {
+        roleName: "native-admin",
+        assumeRolePolicyDocument: clone(SEED_TRUST),
+        permissionsBoundary: BOUNDARY_ARN,
+        ...overrides,
+    });
+}
+
+/** The article's boundary policy as the target-account program registers it. */
+export function seedBoundaryPolicy(document: unknown = JSON.stringify(SEED_BOUNDARY), overrides: Record<string, unknown> = {}): OfflineResource {
+    return resource("aws:iam/policy:Policy", "target-boundary", { name: SEED_BOUNDARY_NAME, path: "/", policy: document, ...overrides });
+}
+
+export interface CheckOptions {
+    readonly config?: Record<string, unknown>;
+    readonly enforcementLevel?: "advisory" | "mandatory" | "remediate" | "disabled";
+    readonly stackTags?: Record<string, string>;
+}
+
+/** Runs one policy (config given as that policy's entry of a --policy-pack-config file). */
+export async function check(
+    policy: ResourceValidationPolicy | StackValidationPolicy,
+    resources: OfflineResource | OfflineResource[],
+    opts: CheckOptions = {},
+): Promise<RunResult> {
+    const entry = { ...(opts.config ?? {}), ...(opts.enforcementLevel ? { enforcementLevel: opts.enforcementLevel } : {}) };
+    const config: PolicyPackConfig = Object.keys(entry).length ? { [policy.name]: entry } : {};
+    return runPolicies(Array.isArray(resources) ? resources : [resources], {
+        policies: [policy] as Policies,
+        config,
+        stackTags: opts.stackTags,
+    });
+}
+
+/** The messages of a run's violations, without the policy description the CLI prefixes. */
+export function messages(r: RunResult): string[] {
+    return r.violations.map((v) => v.message.split("\n").slice(1).join("\n") || v.message);
+}
