@@ -108,15 +108,15 @@ export const targetSchema = z
 
 export const passwordPolicySchema = z
   .object({
-    minimumPasswordLength: z.number().int().min(8, { error: "expected at least 8 (AWS allows 6; 8 is this project's floor)" }).max(128).default(14),
-    requireLowercaseCharacters: z.boolean().default(true),
-    requireUppercaseCharacters: z.boolean().default(true),
-    requireNumbers: z.boolean().default(true),
-    requireSymbols: z.boolean().default(true),
-    allowUsersToChangePassword: z.boolean().default(true),
-    passwordReusePrevention: z.number().int().min(1).max(24).default(24),
-    maxPasswordAge: z.number().int().min(0, { error: "expected 0 (never expires) to 1095 days" }).max(1095, { error: "expected 0 (never expires) to 1095 days" }).default(0),
-    hardExpiry: z.boolean().default(false),
+    minimumPasswordLength: z.number().int().min(8, { error: "expected at least 8 (AWS allows 6; 8 is this project's floor)" }).max(128).default(14).describe("Minimum password length (8-128)."),
+    requireLowercaseCharacters: z.boolean().default(true).describe("Require at least one lower-case letter."),
+    requireUppercaseCharacters: z.boolean().default(true).describe("Require at least one upper-case letter."),
+    requireNumbers: z.boolean().default(true).describe("Require at least one digit."),
+    requireSymbols: z.boolean().default(true).describe("Require at least one symbol."),
+    allowUsersToChangePassword: z.boolean().default(true).describe("Let users change their own password (the first sign-in needs it)."),
+    passwordReusePrevention: z.number().int().min(1).max(24).default(24).describe("How many previous passwords cannot be reused (1-24)."),
+    maxPasswordAge: z.number().int().min(0, { error: "expected 0 (never expires) to 1095 days" }).max(1095, { error: "expected 0 (never expires) to 1095 days" }).default(0).describe("Days before a password expires; 0 = never (NIST SP 800-63B advises against forced rotation)."),
+    hardExpiry: z.boolean().default(false).describe("Block sign-in after a password expires until an administrator resets it."),
   })
   .strict();
 

@@ -60,6 +60,18 @@ export function projectName(projectDir: string): string {
   return doc.name;
 }
 
+/**
+ * The program file the CLI runs for a project: `Pulumi.yaml`'s `main` (a file, or a folder whose
+ * `index.ts` is the program), else the project folder's `index.ts`.
+ */
+export function programEntry(projectDir: string): string {
+  const file = path.join(projectDir, "Pulumi.yaml");
+  const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { main?: unknown } | null;
+  const main = typeof doc?.main === "string" && doc.main.trim() !== "" ? doc.main : ".";
+  const target = path.resolve(projectDir, main);
+  return fs.existsSync(target) && fs.statSync(target).isDirectory() ? path.join(target, "index.ts") : target;
+}
+
 /** Read `Pulumi.<stack>.yaml` into the raw key -> string map the CLI hands a program. */
 export function readStackFile(projectDir: string, file: string): StackFile {
   const m = /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(file));
@@ -181,8 +193,8 @@ export async function runStack(stack: StackFile, opts: RunOptions = {}): Promise
   pulumi.runtime.setAllConfig({ ...stack.config });
   settings.setMockOptions(monitor, stack.project, stack.stack, opts.preview === true, organization);
 
-  clearProgramModules(stack.projectDir);
-  const entry = path.resolve(stack.projectDir, "index.ts");
+  const entry = programEntry(stack.projectDir);
+  clearProgramModules(path.dirname(entry));
   let outputs: Record<string, unknown>;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
