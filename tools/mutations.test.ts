@@ -72,6 +72,31 @@ describe("mutated environments fail the matching guarantee", () => {
     }
   });
 
+  it("Noncompliance: a hardened boundary that lost its shield of the restricted roles fails the escalation catalogue", async () => {
+    const mutate = (p: PlannedEnvironment) =>
+      changeDocument(p, SANDBOX_BOUNDARY, "policy", (doc) => {
+        doc.Statement = doc.Statement.filter((s) => s.Sid !== "ShieldRestrictedAndProtectedRoles");
+        return doc;
+      });
+    const r = await plan(mutate);
+    const sandbox = r.escalations.find((e) => e.stack === "target-account/sandbox")!;
+    assert.equal(sandbox.ok, false);
+    assert.deepEqual(sandbox.problems, [
+      "escalation edit-restricted-role-trust is open under this hardened boundary; the catalogue expects blocked",
+      "escalation detach-restricted-role-policy is open under this hardened boundary; the catalogue expects blocked",
+      "escalation delete-restricted-role is open under this hardened boundary; the catalogue expects blocked",
+    ]);
+    assert.ok(r.escalations.find((e) => e.stack === "target-account/seed-target")!.ok, "the other target is unaffected");
+    assert.deepEqual(
+      r.violations.filter((v) => v.policy === "escalation-catalogue").map((v) => v.stack),
+      ["target-account/sandbox", "target-account/sandbox", "target-account/sandbox"],
+    );
+    let out = "";
+    const code = await main([], { stdout: (s) => (out += s), stderr: (s) => (out += s) }, { mutate, now: NOW });
+    assert.equal(code, 1);
+    assert.match(out, /✘ target-account\/sandbox \(hardened\) +20 blocked, 3 residual, 3 open; 6\/6 delegated tasks work\n +✘ escalation edit-restricted-role-trust is open/);
+  });
+
   it("Noncompliance: a trust policy without the MFA condition admits the Jump user without MFA", async () => {
     const r = await plan((p) =>
       changeDocument(p, SANDBOX_ADMIN, "assumeRolePolicy", (doc) => {

@@ -38,11 +38,29 @@ describe("npm start (tools/plan.ts)", () => {
     assert.match(r.stdout, /^OK: 3 stacks, \d+ resources, 0 violations, (\d+)\/\1 access checks hold \(\d+\.\d s\)\n$/m);
   });
 
+  it("the README's sample report is what npm start prints (every line of the excerpt, in order)", () => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Sample report"));
+    const excerpt = section.slice(section.indexOf("```text\n") + 8, section.indexOf("\n```", section.indexOf("```text\n")));
+    const r = npmStart([]);
+    assert.equal(r.status, 0, r.stderr);
+    const actual = r.stdout.split("\n");
+    let at = 0;
+    for (const line of excerpt.split("\n")) {
+      if (line.trim().startsWith("...")) continue;
+      // The wall time is the one thing that differs from run to run.
+      const pattern = new RegExp(`^${line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\\\(\d+\\\.\d s\\\)/, "\\(\\d+\\.\\d s\\)")}$`);
+      const found = actual.findIndex((a, i) => i >= at && pattern.test(a));
+      assert.ok(found >= 0, `README sample line not in the report (or out of order): ${JSON.stringify(line)}`);
+      at = found + 1;
+    }
+  });
+
   it("--json prints one JSON document carrying every stack, violation and check, in the issue's shape", () => {
     const r = npmStart(["--json"]);
     assert.equal(r.status, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as PlanJson;
-    assert.deepEqual(Object.keys(doc), ["stacks", "violations", "checks"]);
+    assert.deepEqual(Object.keys(doc), ["stacks", "violations", "checks", "escalations"]);
     assert.deepEqual(doc.stacks.map((s) => `${s.project}/${s.stack}`), ["jump-account/jump", "target-account/sandbox", "target-account/seed-target"]);
     for (const s of doc.stacks) {
       assert.deepEqual(Object.keys(s), ["project", "stack", "resources", "outputs"]);

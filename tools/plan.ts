@@ -28,6 +28,7 @@ import { accessModel, type PlannedStack } from "./access/model";
 import { checkAll } from "./access/proof";
 import { loadEnvironment, planEnvironment, REPO_ROOT, type Environment, type PlannedEnvironment } from "./environment";
 import { ProgramError, StackFileError, type StackFile, type StackRun } from "./mock-run";
+import { targetEscalations, type TargetEscalations } from "./escalations/plan";
 import { planHolds, renderText, toJson, type PlanReport, type ViolationReport } from "./report";
 
 export const USAGE = `usage: npm start -- [--json] [--env DIR]
@@ -129,7 +130,16 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
   const e = process.hrtime.bigint();
   const checks = await checkAll(expectations);
   const evaluateSeconds = seconds(e);
-  const accessSeconds = seconds(t);
+
+  // The escalation catalogue against every target's registered boundary (docs/escalations.md).
+  const escalations: TargetEscalations[] = [];
+  for (const run of plan.targets) {
+    const r = await targetEscalations(run, fileOf(run));
+    escalations.push(r);
+    const urn = run.resources.find((x) => x.type === "aws:iam/policy:Policy")?.urn ?? "";
+    for (const p of r.problems) violations.push({ stack: r.stack, policy: "escalation-catalogue", urn, message: p, enforcementLevel: "mandatory" });
+  }
+  const accessSecondsWithEscalations = seconds(t);
 
   const approximations = new Map<string, string[]>();
   for (const target of model.targets) {
@@ -142,7 +152,8 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
     pack: { name: PACK_NAME, policies: packPolicies.length },
     catalogue: { documents: catalogue.documents, actions: catalogue.actions },
     approximations: [...approximations].map(([policy, roles]) => ({ policy, roles })),
-    seconds: { plan: planSeconds, pack: packSeconds, access: accessSeconds, evaluate: evaluateSeconds },
+    escalations,
+    seconds: { plan: planSeconds, pack: packSeconds, access: accessSecondsWithEscalations, evaluate: evaluateSeconds },
   };
 }
 

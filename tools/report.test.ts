@@ -11,7 +11,8 @@ describe("plan report (tools/report.ts)", () => {
 
   it("groups the access table by account and role, one row per guarantee with its request count and deciding statements", () => {
     const text = renderText(report);
-    const sections = text.split("\n").filter((l) => /^ {2}\S/.test(l) && !l.startsWith("  note:") && !/resources$/.test(l));
+    const access = text.slice(text.indexOf("Access proof:"), text.indexOf("Escalation catalogue:"));
+    const sections = access.split("\n").filter((l) => /^ {2}\S/.test(l) && !l.startsWith("  note:"));
     assert.deepEqual(sections, [
       "  seed-target 444455556666 · role test-restricted-admin-role",
       "  sandbox 555566667777 · role restricted-admin",

@@ -7,6 +7,7 @@
  *    "checks":[{"account","principal","action","resource","context","expected","actual","ok"}]}
  */
 import { describeReason, shortPolicyName, type Reason } from "./access/evaluator";
+import { CATALOGUE_SIZE, type TargetEscalations } from "./escalations/plan";
 import { GUARANTEES, type Expected } from "./access/expectations";
 import type { CheckResult } from "./access/proof";
 import type { RegisteredResource } from "./mock-run";
@@ -37,6 +38,8 @@ export interface PlanReport {
   readonly catalogue: { readonly documents: number; readonly actions: number };
   /** Managed policies evaluated through an approximate model, with the roles that use them. */
   readonly approximations: readonly { readonly policy: string; readonly roles: readonly string[] }[];
+  /** The escalation catalogue against each target stack's boundary. */
+  readonly escalations: readonly TargetEscalations[];
   /** Wall time: the stack programs under mocks, the pack, the whole access proof (catalogue, model, expectations, evaluation) and its evaluation alone. */
   readonly seconds: { readonly plan: number; readonly pack: number; readonly access: number; readonly evaluate: number };
 }
@@ -56,6 +59,8 @@ export interface PlanJson {
   readonly stacks: { project: string; stack: string; resources: { type: string; name: string; urn: string; props: Record<string, unknown>; options: unknown }[]; outputs: Record<string, unknown> }[];
   readonly violations: ViolationReport[];
   readonly checks: CheckJson[];
+  /** Beyond the issue's shape: the escalation catalogue per target stack. */
+  readonly escalations: readonly TargetEscalations[];
 }
 
 /** Whether the plan holds: no mandatory violation and every check holds. */
@@ -82,6 +87,7 @@ export function toJson(r: PlanReport): PlanJson {
       actual: c.verdict.decision,
       ok: c.ok,
     })),
+    escalations: r.escalations,
   };
 }
 
@@ -184,6 +190,19 @@ export function renderText(r: PlanReport): string {
   for (const a of r.approximations) out.push(`  note: ${shortPolicyName(a.policy)} is modelled approximately (tools/access/aws-managed.ts) for ${a.roles.join(", ")}`);
   out.push("");
 
+  if (r.escalations.length > 0) {
+    out.push(`Escalation catalogue: ${plural(CATALOGUE_SIZE.methods, "published method")} and ${plural(CATALOGUE_SIZE.tasks, "delegated task")} against each target's boundary (docs/escalations.md)`);
+    const w = Math.max(...r.escalations.map((e) => `${e.stack} (${e.profile})`.length)) + 2;
+    for (const e of r.escalations) {
+      const count = (s: string) => e.methods.filter((m) => m.status === s).length;
+      const open = count("open");
+      const detail = `${count("blocked")} blocked, ${count("residual")} residual, ${open} open${open > 0 && e.ok ? ` (known gaps of the ${e.profile} profile)` : ""}; ${e.tasks.filter((t) => t.allowed).length}/${e.tasks.length} delegated tasks work`;
+      out.push(`  ${e.ok ? "✔" : "✘"} ${pad(`${e.stack} (${e.profile})`, w)}${detail}`);
+      for (const p of e.problems) out.push(`      ✘ ${p}`);
+    }
+    out.push("");
+  }
+
   const seconds = `${(r.seconds.plan + r.seconds.pack + r.seconds.access).toFixed(1)} s`;
   const violations = r.violations.filter((v) => v.enforcementLevel === "mandatory").length;
   const summary = `${plural(r.stacks.length, "stack")}, ${plural(resources, "resource")}, ${plural(violations, "violation")}, ${r.checks.length - failed.length}/${r.checks.length} access checks hold (${seconds})`;
@@ -192,4 +211,4 @@ export function renderText(r: PlanReport): string {
 }
 
 /** Policy names of the planner's own findings (the rest come from the pack). */
-export const PLANNER_CHECKS: ReadonlySet<string> = new Set(["iam-action-catalogue", "iam-policy-syntax", "access-proof"]);
+export const PLANNER_CHECKS: ReadonlySet<string> = new Set(["iam-action-catalogue", "iam-policy-syntax", "access-proof", "escalation-catalogue"]);

@@ -11,8 +11,11 @@ import { METHODS, TASKS, type Method, type Profile, type Scenario, type Step, ty
 
 export const PROFILES: readonly Profile[] = ["seed", "hardened"];
 
-/** Blocked: a step was denied. Open: every step was allowed. Residual: open, and IAM conditions cannot block it. */
-export type Status = "blocked" | "open" | "residual";
+/**
+ * Blocked: a step was denied. Open: every step was allowed. Residual: open, and IAM conditions
+ * cannot block it. Error: the evaluator could not decide a step (never read as either).
+ */
+export type Status = "blocked" | "open" | "residual" | "error";
 
 export interface StepResult {
   readonly action: string;
@@ -24,12 +27,15 @@ export interface MethodResult {
   readonly method: Method;
   readonly status: Status;
   readonly steps: readonly StepResult[];
+  /** Why the status is `error`. */
+  readonly error?: string;
 }
 
 export interface TaskResult {
   readonly task: Task;
   readonly allowed: boolean;
   readonly steps: readonly StepResult[];
+  readonly error?: string;
 }
 
 /** The reference account the docs' matrix is computed for. */
@@ -83,16 +89,17 @@ async function evaluateStep(step: Step, s: Scenario, boundary: unknown): Promise
   return { action: step.action, resource, verdict };
 }
 
-function assertNoError(results: readonly StepResult[], what: string): void {
+/** No silent passes: an evaluator error is never read as allowed or denied. */
+function errorOf(results: readonly StepResult[]): string | undefined {
   const bad = results.find((r) => r.verdict.decision === "Error");
-  // No silent passes: an evaluator error is never read as allowed or denied.
-  if (bad) throw new Error(`${what}: ${bad.action} on ${bad.resource}: ${describeVerdict(bad.verdict)}`);
+  return bad && `${bad.action} on ${bad.resource}: ${describeVerdict(bad.verdict)}`;
 }
 
 export async function evaluateMethod(method: Method, s: Scenario, boundary: unknown): Promise<MethodResult> {
   const steps: StepResult[] = [];
   for (const step of method.steps) steps.push(await evaluateStep(step, s, boundary));
-  assertNoError(steps, method.id);
+  const error = errorOf(steps);
+  if (error) return { method, steps, status: "error", error };
   const blocked = steps.some((r) => r.verdict.decision !== "Allowed");
   return { method, steps, status: method.residual && !blocked ? "residual" : blocked ? "blocked" : "open" };
 }
@@ -100,8 +107,8 @@ export async function evaluateMethod(method: Method, s: Scenario, boundary: unkn
 export async function evaluateTask(task: Task, s: Scenario, boundary: unknown): Promise<TaskResult> {
   const steps: StepResult[] = [];
   for (const step of task.steps) steps.push(await evaluateStep(step, s, boundary));
-  assertNoError(steps, task.id);
-  return { task, steps, allowed: steps.every((r) => r.verdict.decision === "Allowed") };
+  const error = errorOf(steps);
+  return { task, steps, allowed: !error && steps.every((r) => r.verdict.decision === "Allowed"), ...(error ? { error } : {}) };
 }
 
 export interface CatalogueRun {
@@ -127,7 +134,7 @@ export async function catalogueMatrix(s: Scenario = REFERENCE_SCENARIO): Promise
 
 /** The matrix as the Markdown table committed in docs/escalations.md. */
 export function matrixMarkdown(matrix: ReadonlyMap<Profile, CatalogueRun>): string {
-  const icon: Record<Status, string> = { blocked: "blocked", open: "**open**", residual: "residual" };
+  const icon: Record<Status, string> = { blocked: "blocked", open: "**open**", residual: "residual", error: "**error**" };
   const lines = [`| method | source | ${PROFILES.join(" | ")} |`, `| --- | --- | ${PROFILES.map(() => "---").join(" | ")} |`];
   METHODS.forEach((m, i) => {
     const cells = PROFILES.map((p) => icon[matrix.get(p)!.methods[i].status]);
