@@ -12,5 +12,8 @@ export const targets = jump.contract.targets;
 
 export const userArns = jump.userArns;
 export const initialPasswords = jump.initialPasswords;
-export const switchRoleUrls = jump.switchRoleUrls;
-export const awsConfigProfiles = jump.awsConfigProfiles;
+// Per user while users x roles stays under PER_USER_ACCESS_OUTPUT_LIMIT; per group always.
+export const switchRoleUrls = jump.access.switchRoleUrls;
+export const awsConfigProfiles = jump.access.awsConfigProfiles;
+export const groupSwitchRoleUrls = jump.access.groupSwitchRoleUrls;
+export const groupAwsConfigProfiles = jump.access.groupAwsConfigProfiles;

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { CONTRACT_OUTPUTS, ConfigError } from "@jumpenv/shared";
 import { loadEnvironment, withConfig } from "../tools/environment";
+import { generateEnvironment } from "../tools/generate";
 import { ProgramError, runStack, type RegisteredResource, type StackRun } from "../tools/mock-run";
 
 function ofType(run: StackRun, type: string): RegisteredResource[] {
@@ -88,6 +89,25 @@ describe("jump-account program (example stack, under mocks)", () => {
     assert.deepEqual(Object.keys(urls["test-pb-user"]), ["seed-target-test-restricted-admin-role"]);
     const profile = (run.outputs.awsConfigProfiles as Record<string, string>).alice;
     assert.match(profile, /\[profile sandbox-restricted-admin\]\nrole_arn = arn:aws:iam::555566667777:role\/restricted-admin\nsource_profile = jump\nmfa_serial = arn:aws:iam::111122223333:mfa\/alice\nrole_session_name = alice\nduration_seconds = 7200/);
+  });
+
+  it("exports the same per group, with a placeholder for the member's name", () => {
+    const urls = run.outputs.groupSwitchRoleUrls as Record<string, Record<string, string>>;
+    assert.deepEqual(Object.keys(urls["sandbox-admins"]).sort(), ["sandbox-read-only", "sandbox-restricted-admin"]);
+    assert.equal(urls["sandbox-admins"]["sandbox-read-only"], (run.outputs.switchRoleUrls as Record<string, Record<string, string>>).alice["sandbox-read-only"]);
+    const profile = (run.outputs.groupAwsConfigProfiles as Record<string, string>)["test-pb-group"];
+    assert.match(profile, /mfa_serial = arn:aws:iam::111122223333:mfa\/<your-user-name>\nrole_session_name = <your-user-name>/);
+  });
+
+  it("past 10,000 user-role pairs exports only the per-group forms, so the state stays small", async () => {
+    const { environment } = generateEnvironment({ accounts: 120, users: 100, groups: 1, roleKinds: 1 });
+    const big = await runStack(environment.jump);
+    assert.deepEqual(big.outputs.switchRoleUrls, {});
+    assert.deepEqual(big.outputs.awsConfigProfiles, {});
+    const group = Object.values(big.outputs.groupSwitchRoleUrls as Record<string, Record<string, string>>)[0];
+    assert.equal(Object.keys(group).length, 120);
+    const small = await runStack(generateEnvironment({ accounts: 100, users: 100, groups: 1, roleKinds: 1 }).environment.jump);
+    assert.equal(Object.keys(small.outputs.switchRoleUrls as object).length, 100, "10,000 pairs: still per user");
   });
 
   it("exports initial passwords (a secret output) and encrypts them with a user's PGP key", async () => {

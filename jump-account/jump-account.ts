@@ -2,17 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   assertWithinQuotas,
-  awsConfigProfile,
+  accessOutputs,
   groupAssumeRolePolicies,
   groupTagKey,
   jumpContract,
   jumpQuotaProblems,
-  profileName,
-  rolesOfUser,
   taggedGroups,
   selfServicePolicy,
-  switchRoleUrl,
   toJson,
+  type AccessOutputs,
   type JumpConfig,
   type JumpContract,
 } from "@jumpenv/shared";
@@ -31,8 +29,8 @@ export class JumpAccount extends pulumi.ComponentResource {
   readonly userArns: pulumi.Output<Record<string, string>>;
   /** Initial console passwords (PGP-encrypted where a user has `pgpKey`). Secret. */
   readonly initialPasswords: pulumi.Output<Record<string, string>>;
-  readonly switchRoleUrls: Record<string, Record<string, string>>;
-  readonly awsConfigProfiles: Record<string, string>;
+  /** Console switch-role URLs and `~/.aws/config` snippets, per user and per group (see `accessOutputs`). */
+  readonly access: AccessOutputs;
 
   constructor(name: string, args: JumpAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every generated document is measured against IAM's quotas before anything is registered.
@@ -120,19 +118,8 @@ export class JumpAccount extends pulumi.ComponentResource {
     this.contract = jumpContract(args);
     this.userArns = pulumi.all(userArns);
     this.initialPasswords = pulumi.secret(pulumi.all(passwords));
-    this.switchRoleUrls = Object.fromEntries(
-      args.users.map((u) => [u.name, Object.fromEntries(rolesOfUser(args, u).map((tr) => [profileName(tr), switchRoleUrl(tr)]))]),
-    );
-    this.awsConfigProfiles = Object.fromEntries(
-      args.users.map((u) => [u.name, rolesOfUser(args, u).map((tr) => awsConfigProfile(args, u, tr)).join("\n\n")]),
-    );
-    this.registerOutputs({
-      contract: this.contract,
-      userArns: this.userArns,
-      initialPasswords: this.initialPasswords,
-      switchRoleUrls: this.switchRoleUrls,
-      awsConfigProfiles: this.awsConfigProfiles,
-    });
+    this.access = accessOutputs(args);
+    this.registerOutputs({ contract: this.contract, userArns: this.userArns, initialPasswords: this.initialPasswords, ...this.access });
   }
 }
 

@@ -74,13 +74,47 @@ export function switchRoleUrl(tr: TargetRole): string {
 }
 
 /** An `~/.aws/config` section that assumes `tr` from the user's Jump profile with MFA. */
-export function awsConfigProfile(cfg: JumpConfig, user: UserSettings, tr: TargetRole): string {
+export function awsConfigProfile(cfg: JumpConfig, userName: string, tr: TargetRole): string {
   return [
     `[profile ${profileName(tr)}]`,
     `role_arn = ${tr.arn}`,
     `source_profile = ${cfg.cliSourceProfile}`,
-    `mfa_serial = ${mfaDeviceArn(cfg.accountId, user.name)}`,
-    `role_session_name = ${user.name}`,
+    `mfa_serial = ${mfaDeviceArn(cfg.accountId, userName)}`,
+    `role_session_name = ${userName}`,
     `duration_seconds = ${tr.role.maxSessionDuration}`,
   ].join("\n");
+}
+
+/**
+ * Per-user access outputs list every role of every user: users x roles entries. Past this many,
+ * the jump stack exports only the per-group forms (a 1,000 x 1,000 organisation would otherwise
+ * carry a million URLs in its state and in every target stack's reference read).
+ */
+export const PER_USER_ACCESS_OUTPUT_LIMIT = 10_000;
+
+/** Stands for the user's own name in the per-group profile snippets. */
+export const USER_NAME_PLACEHOLDER = "<your-user-name>";
+
+export interface AccessOutputs {
+  /** user -> profile name -> console switch-role URL (empty past PER_USER_ACCESS_OUTPUT_LIMIT). */
+  readonly switchRoleUrls: Record<string, Record<string, string>>;
+  /** user -> `~/.aws/config` sections (empty past PER_USER_ACCESS_OUTPUT_LIMIT). */
+  readonly awsConfigProfiles: Record<string, string>;
+  /** group -> profile name -> URL: the same for every member. */
+  readonly groupSwitchRoleUrls: Record<string, Record<string, string>>;
+  /** group -> `~/.aws/config` sections with USER_NAME_PLACEHOLDER for the member's name. */
+  readonly groupAwsConfigProfiles: Record<string, string>;
+}
+
+export function accessOutputs(cfg: JumpConfig): AccessOutputs {
+  const pairs = cfg.users.reduce((n, u) => n + rolesOfUser(cfg, u).length, 0);
+  const perUser = pairs <= PER_USER_ACCESS_OUTPUT_LIMIT;
+  const urls = (roles: TargetRole[]) => Object.fromEntries(roles.map((tr) => [profileName(tr), switchRoleUrl(tr)]));
+  const profiles = (name: string, roles: TargetRole[]) => roles.map((tr) => awsConfigProfile(cfg, name, tr)).join("\n\n");
+  return {
+    switchRoleUrls: perUser ? Object.fromEntries(cfg.users.map((u) => [u.name, urls(rolesOfUser(cfg, u))])) : {},
+    awsConfigProfiles: perUser ? Object.fromEntries(cfg.users.map((u) => [u.name, profiles(u.name, rolesOfUser(cfg, u))])) : {},
+    groupSwitchRoleUrls: Object.fromEntries(cfg.groups.map((g) => [g.name, urls(rolesOfGroup(cfg, g.name))])),
+    groupAwsConfigProfiles: Object.fromEntries(cfg.groups.map((g) => [g.name, profiles(USER_NAME_PLACEHOLDER, rolesOfGroup(cfg, g.name))])),
+  };
 }

@@ -20,6 +20,7 @@ import {
 } from "@jumpenv/shared";
 import { runStack } from "../tools/mock-run";
 import { generateEnvironment, type GenerateOptions } from "../tools/generate";
+import { generatedTargetArgs } from "../tools/bench-scale";
 import { planEnvironment } from "../tools/environment";
 
 const ID = { project: "jump-account", stack: "jump" };
@@ -33,17 +34,7 @@ function allProblems(cfg: JumpConfig, profile: "seed" | "hardened" = "hardened")
   const contract = jumpContract(cfg);
   const problems = jumpQuotaProblems(cfg, ID);
   for (const t of contract.targets) {
-    const args = {
-      accountId: t.accountId,
-      jumpAccountId: contract.jumpAccountId,
-      boundaryPolicyName: "jump-permissions-boundary",
-      boundaryPolicyPath: "/",
-      boundaryProfile: profile,
-      roles: t.roles,
-      protectedRoleNames: ["OrganizationAccountAccessRole"],
-      delegatedPath: "/delegated/",
-      trustPolicyMaxChars: contract.trustPolicyMaxChars,
-    };
+    const args = generatedTargetArgs(contract, t, profile);
     problems.push(...targetQuotaProblems(args, targetDocuments(args), { project: "target-account", stack: t.name }));
   }
   return problems;

@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { evaluate } from "./access/evaluator";
+import { benchScale, renderScale } from "./bench-scale";
 import { generateEnvironment, writeEnvironment } from "./generate";
 import { loadEnvironment } from "./environment";
 import { planAndProve } from "./plan";
@@ -110,7 +111,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.stdout.write(`${renderRows(rows)}\n`);
   process.stdout.write(`plan = the stack programs under Pulumi's mocks; access proof = catalogue, model, expectations and evaluation; checks/s = evaluation only\n`);
   process.stdout.write(`evaluator alone, one role-session request 2000 times: ${Math.round(await evaluatorThroughput())} checks/s\n`);
-  return rows.some((r) => r.failed > 0) ? 1 : 0;
+  process.stdout.write(`\nScale (names at IAM's maximum, 3 groups, 2 role kinds per account, hardened boundaries):\n`);
+  const scale = [];
+  for (const n of [10, 100, 1000]) scale.push(await benchScale(n));
+  process.stdout.write(`${renderScale(scale)}\n`);
+  return rows.some((r) => r.failed > 0) || scale.some((r) => r.problems > 0) ? 1 : 0;
 }
 
 if (require.main === module) {

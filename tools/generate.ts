@@ -76,6 +76,6 @@ export function generateEnvironment(opts: GenerateOptions): GeneratedEnvironment
 export function writeEnvironment(dir: string, gen: GeneratedEnvironment): void {
   fs.mkdirSync(path.join(dir, "jump-account"), { recursive: true });
   fs.mkdirSync(path.join(dir, "target-account"), { recursive: true });
-  fs.writeFileSync(path.join(dir, "jump-account", "Pulumi.jump.yaml"), YAML.stringify({ config: gen.jumpConfig }));
-  gen.environment.targets.forEach((t, i) => fs.writeFileSync(path.join(dir, "target-account", `Pulumi.${t.stack}.yaml`), YAML.stringify({ config: gen.targetConfigs[i] })));
+  fs.writeFileSync(path.join(dir, "jump-account", "Pulumi.jump.yaml"), YAML.stringify({ config: gen.jumpConfig }, { aliasDuplicateObjects: false }));
+  gen.environment.targets.forEach((t, i) => fs.writeFileSync(path.join(dir, "target-account", `Pulumi.${t.stack}.yaml`), YAML.stringify({ config: gen.targetConfigs[i] }, { aliasDuplicateObjects: false })));
 }

@@ -78,7 +78,9 @@ export function readStackFile(projectDir: string, file: string): StackFile {
   if (!m) throw new StackFileError(`${file}: not a Pulumi.<stack>.yaml file`);
   let doc: unknown;
   try {
-    doc = YAML.parse(fs.readFileSync(file, "utf8"));
+    // Anchors and aliases are fine in a stack file (large environments reuse role lists); the
+    // library's default bound of 100 aliases guards untrusted input, which these files are not.
+    doc = YAML.parse(fs.readFileSync(file, "utf8"), { maxAliasCount: 100_000 });
   } catch (e) {
     throw new StackFileError(`${file}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }

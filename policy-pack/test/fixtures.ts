@@ -4,6 +4,8 @@
  * validation args the way the engine does (fresh props behind `unknownCheckingProxy`, config
  * without schema defaults, `notApplicable` recorded).
  */
+import * as fs from "fs";
+import * as path from "path";
 import type { Policies, PolicyPackConfig, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { runPolicies, type OfflineResource, type RunResult } from "../offline";
 
@@ -19,73 +21,16 @@ export const BOUNDARY_ARN = `arn:aws:iam::${TARGET_ACCOUNT}:policy/jump-permissi
 /** The article's boundary, `test-pb-policy.json`. */
 export const SEED_BOUNDARY_NAME = "test-pb-policy";
 export const SEED_BOUNDARY_ARN = `arn:aws:iam::${TARGET_ACCOUNT}:policy/test-pb-policy`;
-export const SEED_BOUNDARY = {
-    Version: "2012-10-17",
-    Statement: [
-        { Effect: "Allow", Action: "*", Resource: "*" },
-        {
-            Effect: "Deny",
-            Action: [
-                "iam:CreateUser",
-                "iam:CreateLoginProfile",
-                "iam:CreateAccessKey",
-                "iam:UpdateUser",
-                "iam:DeleteUser",
-                "iam:CreateGroup",
-                "iam:UpdateGroup",
-                "iam:DeleteGroup",
-                "iam:AddUserToGroup",
-                "iam:RemoveUserFromGroup",
-                "iam:AttachUserPolicy",
-                "iam:DetachUserPolicy",
-                "iam:PutUserPolicy",
-                "iam:DeleteUserPolicy",
-                "iam:AttachGroupPolicy",
-                "iam:DetachGroupPolicy",
-                "iam:PutGroupPolicy",
-                "iam:DeleteGroupPolicy",
-            ],
-            Resource: "*",
-        },
-        {
-            Effect: "Deny",
-            Action: [
-                "iam:CreateRole",
-                "iam:AttachRolePolicy",
-                "iam:DetachRolePolicy",
-                "iam:PutRolePolicy",
-                "iam:DeleteRolePolicy",
-                "iam:PutRolePermissionsBoundary",
-            ],
-            Resource: "*",
-            Condition: { StringNotEquals: { "iam:PermissionsBoundary": "arn:aws:iam::444455556666:policy/test-pb-policy" } },
-        },
-        {
-            Effect: "Deny",
-            Action: ["iam:DeleteRolePermissionsBoundary"],
-            Resource: "*",
-            Condition: { StringEquals: { "iam:PermissionsBoundary": "arn:aws:iam::444455556666:policy/test-pb-policy" } },
-        },
-        {
-            Effect: "Deny",
-            Action: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"],
-            Resource: ["arn:aws:iam::444455556666:policy/test-pb-policy"],
-        },
-    ],
-};
+export const SEED_BOUNDARY = seedPolicy("test-pb-policy");
 
 /** The article's trust policy, `test-restricted-admin-role.trust-policy.json`. */
-export const SEED_TRUST = {
-    Version: "2012-10-17",
-    Statement: [
-        {
-            Effect: "Allow",
-            Principal: { AWS: "arn:aws:iam::111122223333:user/test-pb-user" },
-            Action: "sts:AssumeRole",
-            Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
-        },
-    ],
-};
+export const SEED_TRUST = seedPolicy("test-restricted-admin-role.trust-policy");
+
+/** One of the article's documents, read from the reference folder beside the repository (tests only; never shipped). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function seedPolicy(name: string): { Version: string; Statement: Record<string, any>[] } {
+    return JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "shared", "reference", "seed-policies", `${name}.json`), "utf8"));
+}
 
 /** A deep copy to change one thing in. */
 export function clone<T>(v: T): T {
