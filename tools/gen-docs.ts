@@ -19,6 +19,7 @@
 import * as fs from "fs";
 import { catalogueMatrix, matrixMarkdown } from "./escalations/evaluate";
 import { writeSection } from "./generated-section";
+import { README_PATH as PACK_README_PATH, updateReadme as updatePackReadme } from "../policy-pack/tools/gen-readme";
 import * as path from "path";
 import * as YAML from "yaml";
 import { z } from "zod";
@@ -382,6 +383,13 @@ async function main(argv: readonly string[]): Promise<number> {
       fs.writeFileSync(file, f.content);
       console.log(`wrote ${f.path}`);
     }
+  }
+  // The policy pack's README table, from the policy objects.
+  const packReadme = fs.readFileSync(PACK_README_PATH, "utf8");
+  const nextPackReadme = updatePackReadme(packReadme);
+  if (nextPackReadme !== packReadme) {
+    fs.writeFileSync(PACK_README_PATH, nextPackReadme);
+    console.log(`wrote ${path.relative(REPO_ROOT, PACK_README_PATH)}`);
   }
   // The escalation matrix is computed by the IAM evaluator (see tools/escalations).
   if (writeSection(path.join(REPO_ROOT, ESCALATIONS_FILE), "escalation matrix", matrixMarkdown(await catalogueMatrix()))) console.log(`wrote ${ESCALATIONS_FILE}`);
