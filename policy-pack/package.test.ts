@@ -14,7 +14,7 @@ import * as path from "path";
 import { runPolicies, type OfflineResource } from "./offline";
 import { policies } from "./policies";
 import { BOUNDARY_ARN, SEED_BOUNDARY_ARN, TARGET_ACCOUNT, UNKNOWN, resource, validRole } from "./test/fixtures";
-import { LEVEL_NAMES } from "./test/engine-server";
+import { LEVEL_NAMES, analyzeRequest } from "./test/engine-server";
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 const grpc = require("@grpc/grpc-js");
@@ -142,15 +142,6 @@ describe("packed policy pack (npm pack)", function () {
         const unary = <T>(method: string, req: unknown): Promise<T> =>
             new Promise((resolve, reject) => client[method](req, (err: unknown, resp: T) => (err ? reject(err) : resolve(resp))));
 
-        function analyzeRequest(r: OfflineResource): unknown {
-            const req = new pb.AnalyzeRequest();
-            req.setType(r.type);
-            req.setName(r.name);
-            req.setUrn(r.urn);
-            req.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
-            req.setOptions(new pb.AnalyzerResourceOptions());
-            return req;
-        }
 
         it("lists the policies of policies.ts, in order, mandatory, with their config schemas", async () => {
             const info: any = await unary("getAnalyzerInfo", new Empty());

@@ -30,7 +30,8 @@ export interface EngineResult {
     readonly remediations: { policy: string; urn: string; props: Record<string, unknown> | undefined; diagnostic: string }[];
 }
 
-function request(r: OfflineResource): unknown {
+/** The AnalyzeRequest the CLI sends for a resource (also used for Remediate). */
+export function analyzeRequest(r: OfflineResource): unknown {
     const req = new pb.AnalyzeRequest();
     req.setType(r.type);
     req.setName(r.name);
@@ -51,14 +52,14 @@ export async function runOnEngineHandlers(policies: Policies, resources: readonl
     const out: EngineResult = { diagnostics: [], notApplicable: [], remediations: [] };
     for (const r0 of resources) {
         let r = r0;
-        const rr = await call<any>(remediate, request(r));
+        const rr = await call<any>(remediate, analyzeRequest(r));
         for (const rem of rr.getRemediationsList()) {
             const props = rem.getProperties()?.toJavaScript();
             out.remediations.push({ policy: rem.getPolicyname(), urn: r.urn, props, diagnostic: rem.getDiagnostic() });
             if (props) r = { ...r, props };
         }
         for (const n of rr.getNotApplicableList()) out.notApplicable.push({ policy: n.getPolicyName(), urn: r.urn, reason: n.getReason() });
-        const resp = await call<any>(analyze, request(r));
+        const resp = await call<any>(analyze, analyzeRequest(r));
         for (const d of resp.getDiagnosticsList()) {
             out.diagnostics.push({ policy: d.getPolicyname(), urn: r.urn, message: d.getMessage(), enforcementLevel: LEVEL_NAMES[d.getEnforcementlevel()] });
         }
