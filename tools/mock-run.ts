@@ -10,6 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { MockMonitor, type Mocks, type MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as YAML from "yaml";
@@ -114,8 +115,65 @@ function waitForRPCs(): Promise<void> {
   return (settings as unknown as { waitForRPCs: () => Promise<void> }).waitForRPCs();
 }
 
+const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+
+/**
+ * A stack reference's state as the mock monitor serialized it, per referenced outputs object.
+ * Every target stack of an environment reads the same jump outputs (megabytes at 1,000 accounts x
+ * 1,000 users): serializing them into a protobuf Struct once, instead of once per target stack,
+ * removes most of a target run's cost. An entry is reused only for the same outputs object whose
+ * state still has the same JSON (a caller may change an outputs object between runs).
+ */
+interface SerializedReference {
+  readonly json: string;
+  readonly state: unknown;
+  readonly struct: unknown;
+}
+const serializedReferences = new WeakMap<object, SerializedReference>();
+
 class RecordingMonitor extends MockMonitor {
   readonly seen: RegisteredResource[] = [];
+
+  /**
+   * Stack references: the first read of an outputs object goes through `MockMonitor.readResource`
+   * unchanged; later reads answer as it would, with the Struct it built then (the runtime only
+   * reads it: `deserializeProperties` makes fresh objects for each reader).
+   */
+  override async readResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
+    if (req.getType() !== STACK_REFERENCE) return super.readResource(req, callback);
+    let result: { id?: string; state: Record<string, unknown> };
+    try {
+      result = await this.mocks.newResource({
+        type: req.getType(),
+        name: req.getName(),
+        inputs: pulumi.runtime.deserializeProperties(req.getProperties()),
+        provider: req.getProvider(),
+        custom: true,
+        id: req.getId(),
+      });
+    } catch (err) {
+      return callback(err, undefined);
+    }
+    const outputs = result.state.outputs;
+    const key = outputs !== null && typeof outputs === "object" ? outputs : undefined;
+    const json = key ? JSON.stringify(result.state) : "";
+    const hit = key ? serializedReferences.get(key) : undefined;
+    if (!hit || hit.json !== json) {
+      return super.readResource(req, (err, response) => {
+        if (!err && key) serializedReferences.set(key, { json, state: this.resources.get(response.getUrn())?.state, struct: response.getProperties() });
+        callback(err, response);
+      });
+    }
+    const urn = (this as unknown as { newUrn(parent: string, type: string, name: string): string }).newUrn(req.getParent(), req.getType(), req.getName());
+    this.resources.set(urn, { urn, id: result.id ?? null, state: hit.state });
+    const response = new resproto.ReadResourceResponse();
+    response.setUrn(urn);
+    response.setProperties(hit.struct as ReturnType<resproto.ReadResourceResponse["getProperties"]>);
+    // The runtime interpolates the response into a debug message that nothing prints under mocks
+    // (no engine): jspb's toString would render the whole Struct, megabytes, for each target.
+    response.toString = () => `ReadResourceResponse ${urn}`;
+    callback(null, response);
+  }
 
   override async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
     const props = pulumi.runtime.deserializeProperties(req.getObject()) as Record<string, unknown>;
@@ -198,6 +256,14 @@ export async function runStack(stack: StackFile, opts: RunOptions = {}): Promise
   const entry = programEntry(stack.projectDir);
   clearProgramModules(path.dirname(entry));
   let outputs: Record<string, unknown>;
+  // Pulumi takes a stack trace for every resource (its source position) and every promise it
+  // makes. Under ts-node, source-map-support maps each frame back to TypeScript: that was half of
+  // the jump stack's run at 1,000 users. The mock monitor records no source positions, so the
+  // program runs with V8's own formatting; the mapping is back once the run ends (a trace is
+  // formatted when first read, so an error the program throws still shows TypeScript positions).
+  const traces = Error as { prepareStackTrace?: ErrorConstructor["prepareStackTrace"] };
+  const prepareStackTrace = traces.prepareStackTrace;
+  traces.prepareStackTrace = undefined;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     let exported: unknown = require(entry);
@@ -207,6 +273,8 @@ export async function runStack(stack: StackFile, opts: RunOptions = {}): Promise
   } catch (e) {
     await waitForRPCs().catch(() => undefined);
     throw new ProgramError(stack, e, [...monitor.seen]);
+  } finally {
+    traces.prepareStackTrace = prepareStackTrace;
   }
   return { project: stack.project, stack: stack.stack, resources: [...monitor.seen], outputs };
 }

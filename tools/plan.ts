@@ -12,6 +12,12 @@
  *
  * Exit status: 0 when everything holds, 1 on a mandatory violation or a failed check, 2 on bad
  * config or arguments (one clear message, no stack trace).
+ *
+ * Large environments: past 10,000 user-role pairs (Jump users x target roles) the access proof
+ * checks each role's trust for a deterministic sample of its intended users and of its outsiders
+ * (tools/access/expectations.ts, `samplePositions`) and the report says how many; role sessions
+ * and self-service are checked in full. Checks are evaluated a role at a time, and without
+ * `--json` each keeps only the principal, action and resource of its request.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -22,10 +28,10 @@ import { packConfigOfStack } from "../governance/plan";
 import type { CommittedStack } from "../governance/stacks";
 import { runPolicies, type OfflineResource } from "../policy-pack/offline";
 import { PACK_NAME, policies as packPolicies } from "../policy-pack/policies";
-import { accessExpectations, type ProofOptions } from "./access/expectations";
+import { expectationBatches, trustSamplingSummary, type ProofOptions } from "./access/expectations";
 import { documentFindings, stackLabel } from "./access/documents";
 import { accessModel, type PlannedStack } from "./access/model";
-import { checkAll } from "./access/proof";
+import { check, withoutRequestDetails, type CheckResult } from "./access/proof";
 import { loadEnvironment, planEnvironment, REPO_ROOT, type Environment, type PlannedEnvironment } from "./environment";
 import { ProgramError, StackFileError, type StackFile, type StackRun } from "./mock-run";
 import { targetEscalations, type TargetEscalations } from "./escalations/plan";
@@ -95,6 +101,12 @@ export async function runPolicyPack(run: StackRun, file: StackFile, kind: "jump"
 export interface PlanOptions extends ProofOptions {
   /** Change the planned stacks before the pack and the proof see them (tests break a guarantee this way). */
   readonly mutate?: (plan: PlannedEnvironment) => PlannedEnvironment;
+  /**
+   * Keep each check's full request (its context and policies) in the report, as `--json` prints
+   * them (default true). The text report does not need them, and at 1,000 accounts x 1,000 users
+   * they would be most of the memory: `npm start` without `--json` drops them check by check.
+   */
+  readonly keepRequests?: boolean;
 }
 
 function seconds(since: bigint): number {
@@ -126,10 +138,19 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
   const planned = (run: StackRun): PlannedStack => ({ project: run.project, stack: run.stack, config: fileOf(run).config, resources: run.resources });
   const model = accessModel(planned(plan.jump), plan.targets.map(planned));
   for (const p of model.problems) violations.push({ stack: p.stack, policy: "access-proof", urn: p.urn, message: p.message, enforcementLevel: "mandatory" });
-  const expectations = await accessExpectations(model, opts);
-  const e = process.hrtime.bigint();
-  const checks = await checkAll(expectations);
-  const evaluateSeconds = seconds(e);
+  // Expectations are built a batch at a time (a role's, or a user's), evaluated, and let go.
+  const keepRequests = opts.keepRequests ?? true;
+  const checks: CheckResult[] = [];
+  let evaluateSeconds = 0;
+  for await (const batch of expectationBatches(model, opts)) {
+    const e = process.hrtime.bigint();
+    for (const expectation of batch) {
+      const result = await check(expectation);
+      checks.push(keepRequests ? result : withoutRequestDetails(result));
+    }
+    evaluateSeconds += seconds(e);
+  }
+  const sampling = trustSamplingSummary(model, opts);
 
   // The escalation catalogue against every target's registered boundary (docs/escalations.md).
   const escalations: TargetEscalations[] = [];
@@ -149,6 +170,8 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
     stacks,
     violations,
     checks,
+    ...(keepRequests ? {} : { requestDetails: "dropped" as const }),
+    ...(sampling ? { sampling } : {}),
     pack: { name: PACK_NAME, policies: packPolicies.length },
     catalogue: { documents: catalogue.documents, actions: catalogue.actions },
     approximations: [...approximations].map(([policy, roles]) => ({ policy, roles })),
@@ -186,7 +209,7 @@ export async function main(argv: readonly string[], io: Io = processIo, opts: Pl
       throw new UsageError(`--env ${cli.envDir}: no such directory`);
     }
     const env = loadEnvironment(cli.envDir === undefined ? undefined : path.resolve(cli.envDir));
-    report = await planAndProve(env, opts);
+    report = await planAndProve(env, { ...opts, keepRequests: opts.keepRequests ?? cli.json });
   } catch (e) {
     const message = userError(e);
     if (message !== undefined) {

@@ -8,7 +8,7 @@
  */
 import { describeReason, shortPolicyName, type Reason } from "./access/evaluator";
 import { CATALOGUE_SIZE, type TargetEscalations } from "./escalations/plan";
-import { GUARANTEES, type Expected } from "./access/expectations";
+import { GUARANTEES, type Expected, type SamplingSummary } from "./access/expectations";
 import type { CheckResult } from "./access/proof";
 import type { RegisteredResource } from "./mock-run";
 
@@ -34,6 +34,10 @@ export interface PlanReport {
   /** The policy pack's violations, then the planner's own findings (catalogue, syntax, access-proof). */
   readonly violations: readonly ViolationReport[];
   readonly checks: readonly CheckResult[];
+  /** `dropped` when the checks keep only principal, action and resource of their requests (see `PlanOptions.keepRequests`): no `--json` then. */
+  readonly requestDetails?: "dropped";
+  /** Present when the access proof checked each role's trust for a sample of its users (large environments). */
+  readonly sampling?: SamplingSummary;
   readonly pack: { readonly name: string; readonly policies: number };
   readonly catalogue: { readonly documents: number; readonly actions: number };
   /** Managed policies evaluated through an approximate model, with the roles that use them. */
@@ -61,6 +65,8 @@ export interface PlanJson {
   readonly checks: CheckJson[];
   /** Beyond the issue's shape: the escalation catalogue per target stack. */
   readonly escalations: readonly TargetEscalations[];
+  /** Beyond the issue's shape, only when the access proof sampled: what it checked (see `SamplingSummary`). */
+  readonly sampling?: SamplingSummary;
 }
 
 /** Whether the plan holds: no mandatory violation and every check holds. */
@@ -69,6 +75,7 @@ export function planHolds(r: Pick<PlanReport, "violations" | "checks">): boolean
 }
 
 export function toJson(r: PlanReport): PlanJson {
+  if (r.requestDetails === "dropped") throw new Error("this report's checks do not keep their requests' context: plan with keepRequests (as --json does) to print JSON");
   return {
     stacks: r.stacks.map((s) => ({
       project: s.project,
@@ -88,6 +95,7 @@ export function toJson(r: PlanReport): PlanJson {
       ok: c.ok,
     })),
     escalations: r.escalations,
+    ...(r.sampling ? { sampling: r.sampling } : {}),
   };
 }
 
@@ -176,8 +184,21 @@ export function renderText(r: PlanReport): string {
 
   const failed = r.checks.filter((c) => !c.ok);
   out.push(`Access proof: ${plural(r.checks.length, "check")} (one request each), evaluated with @cloud-copilot/iam-simulate`);
+  if (r.sampling) {
+    const s = r.sampling;
+    out.push(
+      `  sampled: ${plural(s.users, "Jump user")} x ${plural(s.roles, "role")} = ${s.pairs} user-role pairs, past ${s.abovePairs}: each role's trust is checked for at most ${s.usersPerRole} of its intended users and ${s.usersPerRole} of its outsiders`,
+    );
+    out.push(
+      `  (the first, the last and the rest spread evenly, rotating by account): ${s.intended.checked} of ${s.intended.of} users sampled as intended users, ${s.outsiders.checked} of ${s.outsiders.of} as outsiders; role sessions and self-service in full`,
+    );
+  }
   const sections = sectionsOf(r.checks);
-  const label = (id: string, group: readonly CheckResult[]) => (GUARANTEES[id] ?? group[0].expectation.guarantee) + (group.length > 1 ? ` ×${group.length}` : "");
+  const sampled = (group: readonly CheckResult[]) => {
+    const s = group[0].expectation.sample;
+    return s ? `, ${s.checked} of ${s.of} users sampled` : "";
+  };
+  const label = (id: string, group: readonly CheckResult[]) => (GUARANTEES[id] ?? group[0].expectation.guarantee) + (group.length > 1 ? ` ×${group.length}` : "") + sampled(group);
   const labelWidth = Math.max(0, ...sections.flatMap((s) => [...s.rows].map(([id, g]) => label(id, g).length))) + 2;
   for (const s of sections) {
     out.push(`  ${s.title}`);

@@ -39,6 +39,8 @@ export interface Expectation {
   readonly deniedBy?: PolicyKind;
   /** Known reasons the request cannot be modelled faithfully: the check fails with them. */
   readonly problems?: readonly string[];
+  /** Set when the request is one of a sample: `checked` of the role's `of` users (intended users, or outsiders) are checked. */
+  readonly sample?: { readonly checked: number; readonly of: number };
 }
 
 /** Names of the probe principals and resources the proof invents. */
@@ -58,9 +60,20 @@ export const MFA_AGE_SECONDS = 300;
 export interface ProofOptions {
   /** The moment of every request (default: now). */
   readonly now?: Date;
-  /** At most this many outsiders per role (default: all). Outsiders are taken in config order. */
+  /** At most this many outsiders per role (default: all, or a sample, see below). Outsiders are taken in config order. */
   readonly outsidersPerRole?: number;
+  /**
+   * Past this many user-role pairs (Jump users x target roles), each role's trust is proven for a
+   * sample of its users instead of every user (see `samplePositions`). Default 10,000: the cutoff
+   * past which the jump stack stops exporting per-user outputs (docs/scale.md).
+   */
+  readonly sampleAbovePairs?: number;
+  /** When sampling: how many of each role's intended users, and how many of its outsiders, are checked (default 8). */
+  readonly usersPerRole?: number;
 }
+
+/** Defaults of the trust sampling (`ProofOptions.sampleAbovePairs`, `ProofOptions.usersPerRole`). */
+export const TRUST_SAMPLING = { abovePairs: 10_000, usersPerRole: 8 } as const;
 
 // ---------------------------------------------------------------------------------------------
 // Request builders
@@ -352,20 +365,101 @@ export async function sessionExpectations(target: TargetModel, role: RoleModel, 
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Sampling: at 1,000 users x 2,000 roles, checking every user against every role is millions of
+// requests. Past `sampleAbovePairs` user-role pairs, each role's trust is checked for a bounded,
+// deterministic sample of its intended users and of its outsiders; every role's session checks
+// and every user's self-service checks still run in full.
+
+/**
+ * `k` of `n` positions (0 ... n - 1), deterministic: the first, the last, and k - 2 spread evenly
+ * between them, one in each of k - 2 equal stretches. `rotation` moves the pick inside each
+ * stretch, so roles with different rotations (the proof uses the target's index) check different
+ * users, and over enough targets every user. Every position when n <= k.
+ */
+export function samplePositions(n: number, k: number, rotation = 0): number[] {
+  if (n <= k) return Array.from({ length: n }, (_, i) => i);
+  if (k <= 0) return [];
+  if (k === 1) return [0];
+  const inner = k - 2;
+  // n > k, so each stretch of the n - 2 middle positions holds at least one.
+  const stretch = (n - 2) / inner;
+  const out = [0];
+  for (let j = 0; j < inner; j++) {
+    const from = 1 + Math.floor(j * stretch);
+    const width = 1 + Math.floor((j + 1) * stretch) - from;
+    out.push(from + (((rotation % width) + width) % width));
+  }
+  out.push(n - 1);
+  return out;
+}
+
+/** Whether the proof samples: the environment's user-role pairs, past the threshold. */
+export interface TrustSampling {
+  /** Jump users x target roles. */
+  readonly pairs: number;
+  readonly users: number;
+  readonly roles: number;
+  /** The threshold it is past. */
+  readonly abovePairs: number;
+  /** Intended users, and outsiders, checked per role. */
+  readonly usersPerRole: number;
+}
+
+/** The sampling that applies to a model, or undefined when every user is checked against every role. */
+export function trustSampling(model: Pick<AccessModel, "jump" | "targets">, opts: ProofOptions = {}): TrustSampling | undefined {
+  const abovePairs = opts.sampleAbovePairs ?? TRUST_SAMPLING.abovePairs;
+  const users = model.jump.users.length;
+  const roles = model.targets.reduce((n, t) => n + t.roles.length, 0);
+  const pairs = users * roles;
+  return pairs > abovePairs ? { pairs, users, roles, abovePairs, usersPerRole: opts.usersPerRole ?? TRUST_SAMPLING.usersPerRole } : undefined;
+}
+
+/** The users a role's trust is checked for: its intended users and its outsiders, each with how many there are. */
+export interface RoleSample {
+  readonly intended: readonly JumpUserModel[];
+  readonly intendedOf: number;
+  readonly outsiders: readonly JumpUserModel[];
+  readonly outsidersOf: number;
+}
+
+const usersByName = new WeakMap<readonly JumpUserModel[], ReadonlyMap<string, JumpUserModel>>();
+
+/**
+ * The users `role`'s trust is checked for. Without sampling: every intended user and every
+ * outsider (the first `outsidersPerRole` outsiders in config order, when given). With sampling:
+ * `samplePositions` of each list, in config order, rotated by `rotation`.
+ */
+export function roleSample(model: Pick<AccessModel, "jump">, role: RoleModel, opts: ProofOptions = {}, sampling?: TrustSampling, rotation = 0): RoleSample {
+  const intendedNames = new Set(role.intendedUsers);
+  let byName = usersByName.get(model.jump.users);
+  if (!byName) usersByName.set(model.jump.users, (byName = new Map(model.jump.users.map((u) => [u.name, u]))));
+  const intended = role.intendedUsers.map((name) => byName.get(name)!);
+  const outsiders = model.jump.users.filter((u) => !intendedNames.has(u.name));
+  const pick = <T>(list: readonly T[]): readonly T[] => (sampling ? samplePositions(list.length, sampling.usersPerRole, rotation).map((i) => list[i]) : list);
+  return {
+    intended: pick(intended),
+    intendedOf: intended.length,
+    outsiders: opts.outsidersPerRole !== undefined ? outsiders.slice(0, opts.outsidersPerRole) : pick(outsiders),
+    outsidersOf: outsiders.length,
+  };
+}
+
 /** Who may switch into each role: the mapped Jump users with MFA, and nobody else. */
-export function trustExpectations(model: AccessModel, target: TargetModel, role: RoleModel, env: RequestEnvironment, opts: ProofOptions = {}): Expectation[] {
+export function trustExpectations(model: AccessModel, target: TargetModel, role: RoleModel, env: RequestEnvironment, opts: ProofOptions = {}, sample: RoleSample = roleSample(model, role, opts)): Expectation[] {
   const out: Expectation[] = [];
   const subject = `${role.name}@${target.name}`;
-  const users = new Map(model.jump.users.map((u) => [u.name, u]));
   const maxAge = role.settings.mfaMaxAgeSeconds;
   const freshAge = maxAge !== undefined ? Math.min(MFA_AGE_SECONDS, maxAge - 1) : MFA_AGE_SECONDS;
+  let sampled: Expectation["sample"];
   const add = (id: string, guarantee: string, how: string, request: AccessRequest, expected: Expected, deniedBy?: PolicyKind, problems: readonly string[] = []) => {
     const all = [...role.problems, ...problems];
-    out.push({ id, guarantee, subject, how, account: target.account, request, expected, ...(deniedBy ? { deniedBy } : {}), ...(all.length ? { problems: all } : {}) });
+    out.push({ id, guarantee, subject, how, account: target.account, request, expected, ...(deniedBy ? { deniedBy } : {}), ...(all.length ? { problems: all } : {}), ...(sampled ? { sample: sampled } : {}) });
   };
 
-  for (const name of role.intendedUsers) {
-    const u = users.get(name)!;
+  sampled = sample.intended.length < sample.intendedOf ? { checked: sample.intended.length, of: sample.intendedOf } : undefined;
+  for (const u of sample.intended) {
+    const name = u.name;
     const as = (c: Credentials) => assumeRoleRequest(userCaller(u, c), u.policies, role, env);
     add("trust-mapped-user-with-mfa", `${name} may assume the role with MFA`, "console, signed in with MFA", as({ kind: "console", mfaAgeSeconds: freshAge }), "Allowed", undefined, u.problems);
     add("trust-mapped-user-with-mfa", `${name} may assume the role with MFA`, "access key with an MFA code (CLI profile with mfa_serial)", as({ kind: "access-key-with-mfa-code", mfaAgeSeconds: 0 }), "Allowed", undefined, u.problems);
@@ -376,9 +470,8 @@ export function trustExpectations(model: AccessModel, target: TargetModel, role:
     }
   }
 
-  const intended = new Set(role.intendedUsers);
-  let outsiders: JumpUserModel[] = model.jump.users.filter((u) => !intended.has(u.name));
-  if (opts.outsidersPerRole !== undefined) outsiders = outsiders.slice(0, opts.outsidersPerRole);
+  const outsiders = sample.outsiders;
+  sampled = outsiders.length < sample.outsidersOf ? { checked: outsiders.length, of: sample.outsidersOf } : undefined;
   const mfa: Credentials = { kind: "console", mfaAgeSeconds: freshAge };
   for (const o of outsiders) {
     add("trust-no-outsider", `${o.name} (not in a mapped group) may not assume the role`, "console, signed in with MFA", assumeRoleRequest(userCaller(o, mfa), o.policies, role, env), "Denied", undefined, o.problems);
@@ -391,6 +484,7 @@ export function trustExpectations(model: AccessModel, target: TargetModel, role:
       "resource",
     );
   }
+  sampled = undefined;
   if (outsiders.length === 0) {
     // Everyone is mapped: a new Jump user in no mapped group stands in for the outsider.
     const probe = { account: model.jump.account, name: PROBE.outsider, path: "/", tags: {} };
@@ -480,18 +574,64 @@ export function selfServiceExpectations(model: AccessModel, user: JumpUserModel,
   return out;
 }
 
-/** Every expectation of the proof, for every target account and role and every Jump user. */
-export async function accessExpectations(model: AccessModel, opts: ProofOptions = {}): Promise<Expectation[]> {
-  const out: Expectation[] = [];
+/**
+ * The proof's expectations, one batch per target role (its session, then its trust) and one per
+ * Jump user (self-service), in the order `accessExpectations` returns them: a caller can evaluate
+ * each batch and let it go.
+ */
+export async function* expectationBatches(model: AccessModel, opts: ProofOptions = {}): AsyncGenerator<Expectation[]> {
   const now = opts.now ?? new Date(Math.floor(Date.now() / 1000) * 1000);
-  for (const t of model.targets) {
+  const sampling = trustSampling(model, opts);
+  for (const [index, t] of model.targets.entries()) {
     const env: RequestEnvironment = { now, region: t.region };
     for (const r of t.roles) {
-      out.push(...(await sessionExpectations(t, r, env)));
-      out.push(...trustExpectations(model, t, r, env, opts));
+      const batch = await sessionExpectations(t, r, env);
+      for (const e of trustExpectations(model, t, r, env, opts, roleSample(model, r, opts, sampling, index))) batch.push(e);
+      yield batch;
     }
   }
   const jumpEnv: RequestEnvironment = { now, region: model.jump.region };
-  for (const u of model.jump.users) out.push(...selfServiceExpectations(model, u, jumpEnv));
+  for (const u of model.jump.users) yield selfServiceExpectations(model, u, jumpEnv);
+}
+
+/** Every expectation of the proof, for every target account and role and every Jump user. */
+export async function accessExpectations(model: AccessModel, opts: ProofOptions = {}): Promise<Expectation[]> {
+  const out: Expectation[] = [];
+  for await (const batch of expectationBatches(model, opts)) for (const e of batch) out.push(e);
   return out;
+}
+
+/** What a sampled proof checked: per role, and across roles how many distinct users. */
+export interface SamplingSummary extends TrustSampling {
+  /** Distinct users checked as an intended user of some role, of the users intended for any role. */
+  readonly intended: { readonly checked: number; readonly of: number };
+  /** Distinct users checked as an outsider of some role, of the users that are an outsider of any role. */
+  readonly outsiders: { readonly checked: number; readonly of: number };
+}
+
+/** The sampling `expectationBatches` applies to a model, with its coverage; undefined when it leaves no user of any role out. */
+export function trustSamplingSummary(model: AccessModel, opts: ProofOptions = {}): SamplingSummary | undefined {
+  const sampling = trustSampling(model, opts);
+  if (!sampling) return undefined;
+  const checked = { intended: new Set<string>(), outsiders: new Set<string>() };
+  // How many roles intend each user: a user is an outsider of some role unless every role intends them.
+  const intendedBy = new Map<string, number>();
+  let cut = false;
+  model.targets.forEach((t, index) => {
+    for (const r of t.roles) {
+      for (const name of r.intendedUsers) intendedBy.set(name, (intendedBy.get(name) ?? 0) + 1);
+      const s = roleSample(model, r, opts, sampling, index);
+      for (const u of s.intended) checked.intended.add(u.name);
+      for (const u of s.outsiders) checked.outsiders.add(u.name);
+      cut ||= s.intended.length < s.intendedOf || s.outsiders.length < s.outsidersOf;
+    }
+  });
+  // Many roles but few users each: the sample is every user, and nothing was left out.
+  if (!cut) return undefined;
+  const outsidersOf = model.jump.users.filter((u) => (intendedBy.get(u.name) ?? 0) < sampling.roles).length;
+  return {
+    ...sampling,
+    intended: { checked: checked.intended.size, of: intendedBy.size },
+    outsiders: { checked: checked.outsiders.size, of: outsidersOf },
+  };
 }
