@@ -10,14 +10,10 @@ import { describeReason, shortPolicyName, type Reason } from "./access/evaluator
 import { CATALOGUE_SIZE, type TargetEscalations } from "./escalations/plan";
 import { GUARANTEES, type Expected, type SamplingSummary } from "./access/expectations";
 import type { CheckResult } from "./access/proof";
-import type { RegisteredResource } from "./mock-run";
+import type { StackRun } from "./mock-run";
 
-export interface PlannedStackReport {
-  readonly project: string;
-  readonly stack: string;
-  readonly resources: readonly RegisteredResource[];
-  readonly outputs: Record<string, unknown>;
-}
+/** A planned stack as the report shows it: the mock runner's own record. */
+export type PlannedStackReport = StackRun;
 
 export interface ViolationReport {
   /** `project/stack`. */
