@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadGovernanceConfig } from "./config";
-import { enforcementPlan } from "./plan";
+import { enforcementPlan } from "./enforcement-plan";
 import { PolicyEnforcement } from "./policy-enforcement";
 
 const config = loadGovernanceConfig();

@@ -11,7 +11,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { packConfigFor, readBaseConfig, PackConfigError, type PolicyPackConfig } from "./pack-config";
-import { packConfigOfStack, targetProjects } from "./plan";
+import { packConfigOfStack, targetProjects } from "./enforcement-plan";
 import { loadPackPolicies } from "./pack";
 import { accountIdOf, committedStacks, defaultBoundary, regionOf, REPO_ROOT, type CommittedStack } from "./stacks";
 
@@ -39,7 +39,7 @@ export function policyConfigOf(spec: string): PolicyConfigResult {
   return { config: packConfigOfStack(stack), stack };
 }
 
-function main(argv: readonly string[]): number {
+export function main(argv: readonly string[]): number {
   const args = [...argv];
   const outAt = args.indexOf("--out");
   let out: string | undefined;
@@ -74,5 +74,3 @@ function main(argv: readonly string[]): number {
     return 1;
   }
 }
-
-if (require.main === module) process.exitCode = main(process.argv.slice(2));

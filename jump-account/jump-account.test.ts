@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import { CONTRACT_OUTPUTS, ConfigError } from "@jumpenv/shared";
-import { loadEnvironment, withConfig } from "../tools/environment";
-import { generateEnvironment } from "../tools/generate";
-import { ProgramError, runStack, type RegisteredResource, type StackRun } from "../tools/mock-run";
+import { loadEnvironment, withConfig } from "../verify/harness/environment";
+import { generateEnvironment } from "../verify/harness/generate";
+import { ProgramError, runStack, type RegisteredResource, type StackRun } from "../verify/harness/mock-run";
 
 function ofType(run: StackRun, type: string): RegisteredResource[] {
   return run.resources.filter((r) => r.type === type);

@@ -7,7 +7,7 @@
  * becomes an advisory "can't run policy ... during preview" finding, `notApplicable` is recorded,
  * and any other exception fails the run as it fails the engine's Analyze call.
  *
- * Used by `npm run audit` (tools/audit.ts) and the offline planner. Imports nothing but
+ * Used by `npm run audit` (verify/audit/audit.ts) and the offline planner. Imports nothing but
  * `@pulumi/policy`, so it ships inside the pack.
  */
 import type {

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { ConfigError } from "@jumpenv/shared";
-import { loadEnvironment, planEnvironment, withConfig, type PlannedEnvironment } from "../tools/environment";
-import { ProgramError, runStack, stackNames, type RegisteredResource, type StackRun } from "../tools/mock-run";
+import { loadEnvironment, planEnvironment, withConfig, type PlannedEnvironment } from "../verify/harness/environment";
+import { ProgramError, runStack, stackNames, type RegisteredResource, type StackRun } from "../verify/harness/mock-run";
 
 function ofType(run: StackRun, type: string): RegisteredResource[] {
   return run.resources.filter((r) => r.type === type);

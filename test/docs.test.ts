@@ -16,7 +16,7 @@ import { parseJumpConfig, parseTargetConfig, type RawConfig } from "@jumpenv/sha
 import { parseGovernanceConfig } from "../governance/config";
 import { readPolicyPackManifest } from "../governance/pack";
 import { committedStacks } from "../governance/stacks";
-import { configBlock, generatedFiles, keyDocs, PROJECTS, pulumiTypeOf, REFERENCE_FILE, REPO_ROOT, staleFiles, withConfigBlock, type ProjectDoc } from "../tools/gen-docs";
+import { configBlock, generatedFiles, keyDocs, PROJECTS, pulumiTypeOf, REFERENCE_FILE, REPO_ROOT, staleFiles, withConfigBlock, type ProjectDoc } from "../docgen/gen-docs";
 import { loadWorkflows } from "./workflow-rules";
 
 const read = (rel: string) => fs.readFileSync(path.join(REPO_ROOT, rel), "utf8");

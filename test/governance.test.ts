@@ -9,8 +9,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "@jumpenv/shared";
-import { withConfig } from "../tools/environment";
-import { ProgramError, programEntry, readStackFile, runStack, stackFilesIn, type RegisteredResource, type StackRun } from "../tools/mock-run";
+import { withConfig } from "../verify/harness/environment";
+import { ProgramError, programEntry, readStackFile, runStack, stackFilesIn, type RegisteredResource, type StackRun } from "../verify/harness/mock-run";
 import { loadPackPolicies, readPolicyPackManifest, POLICY_PACK_DIR } from "../governance/pack";
 import {
   packConfigFor,

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../tools/environment";
+import { REPO_ROOT } from "../verify/harness/environment";
 
 /** Every copy of a package's package.json below a node_modules tree. */
 function copiesOf(pkg: string, dir: string, found: string[] = []): string[] {

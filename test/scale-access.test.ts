@@ -5,9 +5,9 @@
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
 import { groupAssumeRolePolicies, groupTagKey, jumpContract, parseJumpConfig, roleArn, taggedGroups, trustPolicy, type JumpConfig } from "@jumpenv/shared";
-import { requestContext, type UserCaller } from "../tools/access/context";
-import { evaluate, describeVerdict, namedPolicy, type Decision } from "../tools/access/evaluator";
-import { accountIdOf, generateEnvironment, type GenerateOptions } from "../tools/generate";
+import { requestContext, type UserCaller } from "../verify/access/context";
+import { evaluate, describeVerdict, namedPolicy, type Decision } from "../verify/access/evaluator";
+import { accountIdOf, generateEnvironment, type GenerateOptions } from "../verify/harness/generate";
 
 const ID = { project: "jump-account", stack: "jump" };
 const NOW = new Date("2026-01-15T09:00:00Z");

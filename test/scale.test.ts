@@ -18,10 +18,10 @@ import {
   targetQuotaProblems,
   type JumpConfig,
 } from "@jumpenv/shared";
-import { runStack } from "../tools/mock-run";
-import { generateEnvironment, type GenerateOptions } from "../tools/generate";
-import { generatedTargetArgs } from "../tools/bench-scale";
-import { planEnvironment } from "../tools/environment";
+import { runStack } from "../verify/harness/mock-run";
+import { generateEnvironment, type GenerateOptions } from "../verify/harness/generate";
+import { generatedTargetArgs } from "../bench/bench-scale";
+import { planEnvironment } from "../verify/harness/environment";
 
 const ID = { project: "jump-account", stack: "jump" };
 

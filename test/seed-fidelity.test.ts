@@ -5,8 +5,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { loadEnvironment, planEnvironment, REPO_ROOT, type PlannedEnvironment } from "../tools/environment";
-import type { StackRun } from "../tools/mock-run";
+import { loadEnvironment, planEnvironment, REPO_ROOT, type PlannedEnvironment } from "../verify/harness/environment";
+import type { StackRun } from "../verify/harness/mock-run";
 
 const SEED_DIR = path.resolve(REPO_ROOT, "..", "shared", "reference", "seed-policies");
 

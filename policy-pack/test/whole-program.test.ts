@@ -1,14 +1,14 @@
 /**
  * The pack over what the real programs register: the committed jump-account and target-account
- * stacks run under Pulumi's runtime mocks (tools/environment.ts), jump first, its outputs feeding
+ * stacks run under Pulumi's runtime mocks (verify/harness/environment.ts), jump first, its outputs feeding
  * the targets' stack references: all as `pulumi up`, and the targets as `pulumi preview` (their
  * resources' outputs unknown) against a deployed jump stack, which is what a pull request's
  * preview sees. Each stack gets the pack config its own file implies (its boundary's name and path).
  */
 import * as assert from "assert";
 import * as pulumiOutput from "@pulumi/pulumi/output";
-import { loadEnvironment, planEnvironment, type PlannedEnvironment } from "../../tools/environment";
-import { runStack, stackNames, type StackRun } from "../../tools/mock-run";
+import { loadEnvironment, planEnvironment, type PlannedEnvironment } from "../../verify/harness/environment";
+import { runStack, stackNames, type StackRun } from "../../verify/harness/mock-run";
 import { runPolicies, type OfflineResource, type RunResult } from "../offline";
 
 const BOUNDARY_KEYS = ["boundaryPolicyName", "boundaryPolicyPath"] as const;

@@ -14,7 +14,7 @@
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { parseAuditInput } from "../../tools/audit";
+import { parseAuditInput } from "../../verify/audit/audit";
 
 const PACK_DIR = path.resolve(__dirname, "..");
 const BIN = path.join(PACK_DIR, "bin");

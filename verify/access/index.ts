@@ -1,0 +1,10 @@
+/** The access proof: evaluator wrapper, request contexts, environment model, expectations, catalogue check. */
+export * from "./aws-managed";
+export * from "./iam-catalogue";
+export * from "./context";
+export * from "./documents";
+export * from "./evaluator";
+export * from "./expectations";
+export * from "./access-model";
+export * from "./proof";
+export * from "../harness/mutate";

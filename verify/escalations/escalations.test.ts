@@ -1,0 +1,85 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import { boundaryPolicy, LIMITS, policyArn, policySize, roleArn } from "@jumpenv/shared";
+import { readSection } from "../../docgen/generated-section";
+import { METHODS, TASKS } from "./methods";
+import { catalogueMatrix, matrixMarkdown, PROFILES, REFERENCE_SCENARIO, type CatalogueRun } from "./evaluate";
+import type { Profile } from "./methods";
+
+describe("escalation catalogue, evaluated against every boundary profile", () => {
+  let matrix: Map<Profile, CatalogueRun>;
+  before(async () => {
+    matrix = await catalogueMatrix();
+  });
+
+  for (const profile of PROFILES) {
+    it(`${profile}: every method ends as the catalogue expects`, () => {
+      const wrong = matrix
+        .get(profile)!
+        .methods.filter((r) => (r.method.residual ? r.status !== "residual" : r.status !== r.method.expected[profile]))
+        .map((r) => `${r.method.id}: ${r.status}, expected ${r.method.residual ? "residual" : r.method.expected[profile]}`);
+      assert.deepEqual(wrong, []);
+    });
+
+    it(`${profile}: every delegated task still works`, () => {
+      const denied = matrix.get(profile)!.tasks.filter((t) => !t.allowed).map((t) => t.task.id);
+      assert.deepEqual(denied, []);
+    });
+  }
+
+  it("hardened: every method is blocked, by an explicit deny of the boundary, or honestly marked residual", () => {
+    for (const r of matrix.get("hardened")!.methods) {
+      if (r.method.residual) {
+        assert.equal(r.status, "residual", r.method.id);
+        continue;
+      }
+      assert.equal(r.status, "blocked", r.method.id);
+      const denied = r.steps.find((s) => s.verdict.decision !== "Allowed")!;
+      assert.equal(denied.verdict.decision, "ExplicitlyDenied", `${r.method.id}: ${denied.action} was not denied by a statement`);
+      assert.ok(denied.verdict.reasons.some((x) => x.kind === "boundary" && x.policy === REFERENCE_SCENARIO.boundaryArn && x.sid), `${r.method.id} denied by something other than a boundary statement`);
+    }
+  });
+
+  it("seed leaves open the methods the article's boundary does not address (so the catalogue can tell profiles apart)", () => {
+    const open = matrix.get("seed")!.methods.filter((r) => r.status === "open").map((r) => r.method.id);
+    assert.ok(open.includes("update-assume-role-policy-unbounded") && open.includes("pass-role-ec2") && open.includes("edit-restricted-role-trust"), open.join(", "));
+  });
+
+  it("a residual method is never counted as blocked", () => {
+    for (const profile of PROFILES) for (const r of matrix.get(profile)!.methods.filter((x) => x.method.residual)) assert.notEqual(r.status, "blocked");
+  });
+
+  it("the matrix in docs/escalations.md is the one the code computes", () => {
+    const committed = readSection(path.resolve(__dirname, "../../docs/escalations.md"), "escalation matrix");
+    assert.equal(committed, matrixMarkdown(matrix).trim(), "docs/escalations.md is stale: run `npm run docs`");
+  });
+
+  it("lists every method and task once", () => {
+    assert.equal(new Set(METHODS.map((m) => m.id)).size, METHODS.length);
+    assert.equal(new Set(TASKS.map((t) => t.id)).size, TASKS.length);
+  });
+});
+
+describe("hardened boundary size", () => {
+  const account = "444455556666";
+  const build = (opts: { nameLength: number; roles: number; pathLength: number }) => {
+    const p = opts.pathLength <= 1 ? "/" : `/${"p".repeat(opts.pathLength - 2)}/`;
+    return boundaryPolicy("hardened", {
+      boundaryArn: policyArn(account, p, "b".repeat(opts.nameLength * 2)),
+      accountId: account,
+      shieldedRoleArns: [...Array.from({ length: opts.roles }, (_, i) => roleArn(account, p, `${i}`.padEnd(opts.nameLength, "r"))), roleArn(account, "/", "OrganizationAccountAccessRole")],
+      delegatedPath: "/delegated/",
+    });
+  };
+
+  it("stays within the 6,144-character managed-policy quota with the longest names (128-character policy, 64-character roles, 20 roles)", () => {
+    const size = policySize(build({ nameLength: 64, roles: 20, pathLength: 1 }));
+    assert.ok(size <= LIMITS.managedPolicyChars, `${size} characters`);
+  });
+
+  it("is measured without white space, as IAM counts it", () => {
+    const doc = build({ nameLength: 64, roles: 20, pathLength: 1 });
+    assert.ok(JSON.stringify(doc, null, 2).length > LIMITS.managedPolicyChars, "the pretty-printed form would exceed the quota");
+    assert.ok(policySize(doc) <= LIMITS.managedPolicyChars);
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * Evaluates the escalation catalogue with the access proof's IAM evaluator: every step as the
+ * request AWS would receive from a session of the restricted role, against a boundary document
+ * (a profile's, or one a stack registered).
+ */
+import { boundaryPolicy, policyArn, roleArn, type PolicyDocument } from "@jumpenv/shared";
+import { ADMINISTRATOR_ACCESS, awsManagedPolicy } from "../access/aws-managed";
+import { permissionsBoundaryKey, requestContext, type RoleSessionCaller } from "../access/context";
+import { describeVerdict, evaluate, namedPolicy, type Verdict } from "../access/evaluator";
+import { METHODS, TASKS, type Method, type Profile, type Scenario, type Step, type Task } from "./methods";
+
+export const PROFILES: readonly Profile[] = ["seed", "hardened"];
+
+/**
+ * Blocked: a step was denied. Open: every step was allowed. Residual: open, and IAM conditions
+ * cannot block it. Error: the evaluator could not decide a step (never read as either).
+ */
+export type Status = "blocked" | "open" | "residual" | "error";
+
+export interface StepResult {
+  readonly action: string;
+  readonly resource: string;
+  readonly verdict: Verdict;
+}
+
+export interface MethodResult {
+  readonly method: Method;
+  readonly status: Status;
+  readonly steps: readonly StepResult[];
+  /** Why the status is `error`. */
+  readonly error?: string;
+}
+
+export interface TaskResult {
+  readonly task: Task;
+  readonly allowed: boolean;
+  readonly steps: readonly StepResult[];
+  readonly error?: string;
+}
+
+/** The reference account the docs' matrix is computed for. */
+export const REFERENCE_SCENARIO: Scenario = {
+  accountId: "444455556666",
+  region: "us-east-1",
+  restrictedRole: { name: "restricted-admin", path: "/" },
+  boundaryArn: policyArn("444455556666", "/", "jump-permissions-boundary"),
+  delegatedPath: "/delegated/",
+  protectedRoleName: "OrganizationAccountAccessRole",
+};
+
+/** A profile's boundary document for a scenario, built by the same builder the programs use. */
+export function profileBoundary(profile: Profile, s: Scenario): PolicyDocument {
+  return boundaryPolicy(profile, {
+    boundaryArn: s.boundaryArn,
+    accountId: s.accountId,
+    shieldedRoleArns: [roleArn(s.accountId, s.restrictedRole.path, s.restrictedRole.name), roleArn(s.accountId, "/", s.protectedRoleName)],
+    delegatedPath: s.delegatedPath,
+  });
+}
+
+const NOW = new Date("2026-01-15T09:00:00Z");
+
+async function evaluateStep(step: Step, s: Scenario, boundary: unknown): Promise<StepResult> {
+  const caller: RoleSessionCaller = {
+    kind: "role-session",
+    account: s.accountId,
+    roleName: s.restrictedRole.name,
+    rolePath: s.restrictedRole.path,
+    sessionName: "attacker",
+    tags: {},
+    mfaAgeSeconds: 300,
+  };
+  const resource = step.resource(s);
+  const boundaryValue = (v: "ours" | "other" | undefined) => (v === "ours" ? s.boundaryArn : v === "other" ? policyArn(s.accountId, "/", "permissive-boundary") : undefined);
+  const pbKey = await permissionsBoundaryKey(step.action, { passed: boundaryValue(step.boundary?.passed), current: boundaryValue(step.boundary?.current) });
+  const context = requestContext(caller, step.action, { resource }, { now: NOW, region: s.region }, { ...(step.serviceKeys?.(s) ?? {}), ...pbKey });
+  const verdict = await evaluate({
+    principal: `arn:aws:sts::${s.accountId}:assumed-role/${s.restrictedRole.name}/attacker`,
+    action: step.action,
+    resource,
+    resourceAccount: s.accountId,
+    context,
+    policies: {
+      identity: [awsManagedPolicy(ADMINISTRATOR_ACCESS)!],
+      boundary: namedPolicy(s.boundaryArn, boundary),
+      ...(step.trust ? { trust: namedPolicy(`${resource} trust policy`, step.trust(s)) } : {}),
+    },
+  });
+  return { action: step.action, resource, verdict };
+}
+
+/** No silent passes: an evaluator error is never read as allowed or denied. */
+function errorOf(results: readonly StepResult[]): string | undefined {
+  const bad = results.find((r) => r.verdict.decision === "Error");
+  return bad && `${bad.action} on ${bad.resource}: ${describeVerdict(bad.verdict)}`;
+}
+
+export async function evaluateMethod(method: Method, s: Scenario, boundary: unknown): Promise<MethodResult> {
+  const steps: StepResult[] = [];
+  for (const step of method.steps) steps.push(await evaluateStep(step, s, boundary));
+  const error = errorOf(steps);
+  if (error) return { method, steps, status: "error", error };
+  const blocked = steps.some((r) => r.verdict.decision !== "Allowed");
+  return { method, steps, status: method.residual && !blocked ? "residual" : blocked ? "blocked" : "open" };
+}
+
+export async function evaluateTask(task: Task, s: Scenario, boundary: unknown): Promise<TaskResult> {
+  const steps: StepResult[] = [];
+  for (const step of task.steps) steps.push(await evaluateStep(step, s, boundary));
+  const error = errorOf(steps);
+  return { task, steps, allowed: !error && steps.every((r) => r.verdict.decision === "Allowed"), ...(error ? { error } : {}) };
+}
+
+export interface CatalogueRun {
+  readonly methods: readonly MethodResult[];
+  readonly tasks: readonly TaskResult[];
+}
+
+/** The whole catalogue and every delegated task against one boundary document. */
+export async function runCatalogue(s: Scenario, boundary: unknown): Promise<CatalogueRun> {
+  const methods: MethodResult[] = [];
+  for (const m of METHODS) methods.push(await evaluateMethod(m, s, boundary));
+  const tasks: TaskResult[] = [];
+  for (const t of TASKS) tasks.push(await evaluateTask(t, s, boundary));
+  return { methods, tasks };
+}
+
+/** method × profile → status, for the reference scenario. */
+export async function catalogueMatrix(s: Scenario = REFERENCE_SCENARIO): Promise<Map<Profile, CatalogueRun>> {
+  const out = new Map<Profile, CatalogueRun>();
+  for (const p of PROFILES) out.set(p, await runCatalogue(s, profileBoundary(p, s)));
+  return out;
+}
+
+/** The matrix as the Markdown table committed in docs/escalations.md. */
+export function matrixMarkdown(matrix: ReadonlyMap<Profile, CatalogueRun>): string {
+  const icon: Record<Status, string> = { blocked: "blocked", open: "**open**", residual: "residual", error: "**error**" };
+  const lines = [`| method | source | ${PROFILES.join(" | ")} |`, `| --- | --- | ${PROFILES.map(() => "---").join(" | ")} |`];
+  METHODS.forEach((m, i) => {
+    const cells = PROFILES.map((p) => icon[matrix.get(p)!.methods[i].status]);
+    lines.push(`| ${m.title} (\`${m.id}\`) | ${m.source} | ${cells.join(" | ")} |`);
+  });
+  const residual = METHODS.filter((m) => m.residual).map((m) => `- \`${m.id}\`: ${m.residual}`);
+  const tasks = TASKS.map((t, i) => `| ${t.title} (\`${t.id}\`) | ${PROFILES.map((p) => (matrix.get(p)!.tasks[i].allowed ? "allowed" : "**denied**")).join(" | ")} |`);
+  return [
+    ...lines,
+    "",
+    "Residual methods, and the control that blocks them instead:",
+    "",
+    ...residual,
+    "",
+    `| delegated task | ${PROFILES.join(" | ")} |`,
+    `| --- | ${PROFILES.map(() => "---").join(" | ")} |`,
+    ...tasks,
+  ].join("\n");
+}

@@ -1,0 +1,64 @@
+/**
+ * The escalation catalogue over a planned environment: every target stack's registered boundary,
+ * evaluated for a session of its restricted role. A target fails when a method ends other than
+ * the catalogue expects for its profile, or a delegated task is denied.
+ */
+import { ADMINISTRATOR_ACCESS_ARN, parseTargetConfig } from "@jumpenv/shared";
+import type { StackFile, StackRun } from "../harness/mock-run";
+import { METHODS, TASKS, type Profile } from "./methods";
+import { runCatalogue, type Status } from "./evaluate";
+
+export interface TargetEscalations {
+  /** `project/stack`. */
+  readonly stack: string;
+  readonly account: string;
+  readonly profile: Profile;
+  /** The role whose session plays the attacker. */
+  readonly role: string;
+  readonly methods: readonly { readonly id: string; readonly status: Status; readonly expected: Status }[];
+  readonly tasks: readonly { readonly id: string; readonly allowed: boolean }[];
+  readonly ok: boolean;
+  /** What does not hold, one line each. */
+  readonly problems: readonly string[];
+}
+
+/** Evaluate the catalogue for one planned target stack. */
+export async function targetEscalations(run: StackRun, file: StackFile): Promise<TargetEscalations> {
+  const cfg = parseTargetConfig(file.config, { project: file.project, stack: file.stack });
+  const label = `${run.project}/${run.stack}`;
+  const boundaryArn = String(run.outputs.boundaryPolicyArn);
+  const boundary = run.resources.find((r) => r.type === "aws:iam/policy:Policy" && r.props.name === cfg.boundaryPolicyName && (r.props.path ?? "/") === cfg.boundaryPolicyPath);
+  if (!boundary) throw new Error(`${label}: no boundary policy "${cfg.boundaryPolicyName}" registered`);
+  const roles = run.resources.filter((r) => r.type === "aws:iam/role:Role");
+  const adminRoleNames = new Set(
+    run.resources.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.props.policyArn === ADMINISTRATOR_ACCESS_ARN).map((r) => String(r.props.role)),
+  );
+  // The attacker holds an AdministratorAccess role when there is one: the boundary is all that caps it.
+  const attacker = roles.find((r) => adminRoleNames.has(String(r.props.name))) ?? roles[0];
+  if (!attacker) throw new Error(`${label}: no role registered`);
+  const scenario = {
+    accountId: cfg.accountId,
+    region: file.config["aws:region"] ?? "us-east-1",
+    restrictedRole: { name: String(attacker.props.name), path: String(attacker.props.path ?? "/") },
+    boundaryArn,
+    delegatedPath: cfg.delegatedPath,
+    protectedRoleName: cfg.protectedRoleNames[0] ?? "OrganizationAccountAccessRole",
+  };
+  const result = await runCatalogue(scenario, JSON.parse(String(boundary.props.policy)));
+  const profile = cfg.boundaryProfile;
+  const methods = result.methods.map((m) => ({ id: m.method.id, status: m.status, expected: (m.method.residual ? "residual" : m.method.expected[profile]) as Status }));
+  const tasks = result.tasks.map((t) => ({ id: t.task.id, allowed: t.allowed }));
+  const problems = [
+    ...result.methods
+      .filter((m) => m.status !== (m.method.residual ? "residual" : m.method.expected[profile]))
+      .map((m) =>
+        m.status === "error"
+          ? `escalation ${m.method.id} could not be evaluated: ${m.error}`
+          : `escalation ${m.method.id} is ${m.status} under this ${profile} boundary; the catalogue expects ${m.method.residual ? "residual" : m.method.expected[profile]}`,
+      ),
+    ...result.tasks.filter((t) => !t.allowed).map((t) => (t.error ? `delegated task ${t.task.id} could not be evaluated: ${t.error}` : `delegated task ${t.task.id} is denied`)),
+  ];
+  return { stack: label, account: cfg.accountId, profile, role: scenario.restrictedRole.name, methods, tasks, ok: problems.length === 0, problems };
+}
+
+export const CATALOGUE_SIZE = { methods: METHODS.length, tasks: TASKS.length };

@@ -1,0 +1,140 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { REPO_ROOT } from "../harness/environment";
+import { generateEnvironment, writeEnvironment } from "../harness/generate";
+import { main, parseArgs, UsageError } from "./plan";
+import type { PlanJson } from "./report";
+
+/** `npm start` as a user runs it (`--silent`: npm prints its own banner on stdout otherwise). */
+function npmStart(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync("npm", ["start", "--silent", "--", ...args], { cwd: REPO_ROOT, encoding: "utf8", timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
+  return { code, stdout, stderr };
+}
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "jumpenv-plan-test-"));
+}
+
+describe("npm start (verify/plan/plan.ts)", () => {
+  it("plans the example environment and prints the report, exit 0", () => {
+    const r = npmStart([]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, "");
+    assert.match(r.stdout, /^Stacks \(deploy order\)\n {2}jump-account\/jump +\d+ resources\n {2}target-account\/sandbox +\d+ resources\n {2}target-account\/seed-target +\d+ resources$/m);
+    assert.match(r.stdout, /^Policy pack jump-account-guardrails: \d+ policies over \d+ resources: no violations$/m);
+    assert.match(r.stdout, /^ {4}✔ may not create IAM users +denied: test-pb-policy statement #2$/m);
+    assert.match(r.stdout, /^ {4}✔ its Jump users may not assume it without MFA \(console, access key\) ×2 +denied: no Allow in the trust policy$/m);
+    assert.doesNotMatch(r.stdout, /✘/);
+    assert.match(r.stdout, /^OK: 3 stacks, \d+ resources, 0 violations, (\d+)\/\1 access checks hold \(\d+\.\d s\)\n$/m);
+  });
+
+  it("the README's sample report is what npm start prints (every line of the excerpt, in order)", () => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Sample report"));
+    const excerpt = section.slice(section.indexOf("```text\n") + 8, section.indexOf("\n```", section.indexOf("```text\n")));
+    const r = npmStart([]);
+    assert.equal(r.status, 0, r.stderr);
+    const actual = r.stdout.split("\n");
+    let at = 0;
+    for (const line of excerpt.split("\n")) {
+      if (line.trim().startsWith("...")) continue;
+      // The wall time is the one thing that differs from run to run.
+      const pattern = new RegExp(`^${line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\\\(\d+\\\.\d s\\\)/, "\\(\\d+\\.\\d s\\)")}$`);
+      const found = actual.findIndex((a, i) => i >= at && pattern.test(a));
+      assert.ok(found >= 0, `README sample line not in the report (or out of order): ${JSON.stringify(line)}`);
+      at = found + 1;
+    }
+  });
+
+  it("--json prints one JSON document carrying every stack, violation and check, in the issue's shape", () => {
+    const r = npmStart(["--json"]);
+    assert.equal(r.status, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as PlanJson;
+    assert.deepEqual(Object.keys(doc), ["stacks", "violations", "checks", "escalations"]);
+    assert.deepEqual(doc.stacks.map((s) => `${s.project}/${s.stack}`), ["jump-account/jump", "target-account/sandbox", "target-account/seed-target"]);
+    for (const s of doc.stacks) {
+      assert.deepEqual(Object.keys(s), ["project", "stack", "resources", "outputs"]);
+      for (const res of s.resources) assert.deepEqual(Object.keys(res), ["type", "name", "urn", "props", "options"]);
+    }
+    const role = doc.stacks[2].resources.find((x) => x.type === "aws:iam/role:Role")!;
+    assert.equal(typeof role.props.assumeRolePolicy, "string", "props as the program passed them: the document is a JSON string");
+    assert.equal(doc.stacks[0].outputs.jumpAccountId, "111122223333");
+    assert.deepEqual(doc.violations, []);
+    assert.ok(doc.checks.length > 100);
+    for (const c of doc.checks) {
+      assert.deepEqual(Object.keys(c), ["account", "principal", "action", "resource", "context", "expected", "actual", "ok"]);
+      assert.equal(c.ok, true);
+    }
+    const createUser = doc.checks.find((c) => c.action === "iam:CreateUser" && c.account === "444455556666")!;
+    assert.deepEqual([createUser.principal, createUser.expected, createUser.actual], ["arn:aws:sts::444455556666:assumed-role/test-restricted-admin-role/test-pb-user", "Denied", "ExplicitlyDenied"]);
+    assert.equal(createUser.context["aws:PrincipalArn"], "arn:aws:iam::444455556666:role/test-restricted-admin-role");
+  });
+
+  it("--env DIR with a bad config value exits 2 with one line naming the stack, key and value, and no stack trace", () => {
+    const dir = tempDir();
+    try {
+      const gen = generateEnvironment({ accounts: 1, users: 2 });
+      writeEnvironment(dir, { ...gen, jumpConfig: { ...gen.jumpConfig, "jump-account:cliSourceProfile": "no spaces allowed" } });
+      const r = npmStart(["--env", dir]);
+      assert.equal(r.status, 2);
+      assert.equal(r.stdout, "");
+      assert.equal(r.stderr, 'error: stack "jump": jump-account:cliSourceProfile is "no spaces allowed"; expected an AWS CLI profile name\n');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("--env DIR plans that environment's stacks instead of the committed ones", async () => {
+    const dir = tempDir();
+    try {
+      writeEnvironment(dir, generateEnvironment({ accounts: 2, users: 3 }));
+      const r = await run(["--json", "--env", dir]);
+      assert.equal(r.code, 0, r.stderr);
+      const doc = JSON.parse(r.stdout) as PlanJson;
+      assert.deepEqual(doc.stacks.map((s) => `${s.project}/${s.stack}`), ["jump-account/jump", "target-account/t0", "target-account/t1"]);
+      assert.deepEqual([...new Set(doc.checks.map((c) => c.account))].sort(), ["111111111111", "200000000000", "200000000001"]);
+      assert.ok(doc.checks.every((c) => c.ok));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("exits 2 with one line on bad arguments", async () => {
+    for (const [argv, line] of [
+      [["--bogus"], 'error: unknown argument "--bogus" (see --help)\n'],
+      [["--env"], "error: --env needs a directory: --env DIR (see --help)\n"],
+      [["--env", "/no/such/dir"], "error: --env /no/such/dir: no such directory (see --help)\n"],
+    ] as const) {
+      const r = await run([...argv]);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [2, "", line], argv.join(" "));
+    }
+  });
+
+  it("exits 2 when --env DIR holds no jump-account stack", async () => {
+    const dir = tempDir();
+    try {
+      const r = await run(["--env", dir]);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /^error: .*jump-account: expected exactly one jump-account stack file \(Pulumi\.<stack>\.yaml\), found 0\n$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("parses its arguments", () => {
+    assert.deepEqual(parseArgs([]), { json: false, help: false });
+    assert.deepEqual(parseArgs(["--json", "--env=x"]), { json: true, help: false, envDir: "x" });
+    assert.deepEqual(parseArgs(["--env", "x", "--help"]), { json: false, help: true, envDir: "x" });
+    assert.throws(() => parseArgs(["--env", "a", "--env", "b"]), UsageError);
+  });
+});

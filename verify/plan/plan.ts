@@ -1,0 +1,225 @@
+/**
+ * `npm start`: the offline plan. Runs the jump-account stack and then every target-account stack
+ * under Pulumi's runtime mocks (jump first, its outputs behind the targets' StackReferences), runs
+ * the policy pack over every registered resource with the pack's own code, checks every policy
+ * document against the IAM catalogue, and proves the access guarantees with the IAM evaluator.
+ *
+ *   npm start                     the committed example stacks, as a report
+ *   npm start -- --json           one JSON document on stdout (use `npm start --silent -- --json`
+ *                                 or `npm -s start -- --json`: npm itself prints a banner on stdout)
+ *   npm start -- --env DIR        the stacks in DIR/jump-account/Pulumi.*.yaml and
+ *                                 DIR/target-account/Pulumi.*.yaml instead
+ *
+ * Exit status: 0 when everything holds, 1 on a mandatory violation or a failed check, 2 on bad
+ * config or arguments (one clear message, no stack trace).
+ *
+ * Large environments: past 10,000 user-role pairs (Jump users x target roles) the access proof
+ * checks each role's trust for a deterministic sample of its intended users and of its outsiders
+ * (verify/access/expectations.ts, `samplePositions`) and the report says how many; role sessions
+ * and self-service are checked in full. Checks are evaluated a role at a time, and without
+ * `--json` each keeps only the principal, action and resource of its request.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { PolicyPackConfig } from "@pulumi/policy";
+import { ConfigError } from "@jumpenv/shared";
+import { PackConfigError } from "../../governance/pack-config";
+import { packConfigOfStack } from "../../governance/enforcement-plan";
+import type { CommittedStack } from "../../governance/stacks";
+import { runPolicies, type OfflineResource } from "../../policy-pack/offline";
+import { PACK_NAME, policies as packPolicies } from "../../policy-pack/policies";
+import { expectationBatches, trustSamplingSummary, type ProofOptions } from "../access/expectations";
+import { documentFindings, stackLabel } from "../access/documents";
+import { accessModel, type PlannedStack } from "../access/access-model";
+import { check, withoutRequestDetails, type CheckResult } from "../access/proof";
+import { loadEnvironment, planEnvironment, REPO_ROOT, type Environment, type PlannedEnvironment } from "../harness/environment";
+import { ProgramError, StackFileError, type StackFile, type StackRun } from "../harness/mock-run";
+import { targetEscalations, type TargetEscalations } from "../escalations/target-escalations";
+import { planHolds, renderText, toJson, type PlanReport, type ViolationReport } from "./report";
+
+export const USAGE = `usage: npm start -- [--json] [--env DIR]
+  --json      print one JSON document (stacks, violations, checks) instead of the report
+  --env DIR   plan DIR/jump-account/Pulumi.*.yaml and DIR/target-account/Pulumi.*.yaml
+  --help      this text
+exit status: 0 all holds, 1 a violation or a failed check, 2 bad config or arguments`;
+
+/** A bad command line. */
+export class UsageError extends Error {}
+
+export interface CliOptions {
+  readonly json: boolean;
+  readonly envDir?: string;
+  readonly help: boolean;
+}
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  let json = false;
+  let help = false;
+  let envDir: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--json") json = true;
+    else if (a === "--help" || a === "-h") help = true;
+    else if (a === "--env" || a.startsWith("--env=")) {
+      const value = a === "--env" ? argv[++i] : a.slice("--env=".length);
+      if (!value || value.startsWith("--")) throw new UsageError("--env needs a directory: --env DIR");
+      if (envDir !== undefined) throw new UsageError("--env given twice");
+      envDir = value;
+    } else throw new UsageError(`unknown argument ${JSON.stringify(a)}`);
+  }
+  return { json, help, ...(envDir !== undefined ? { envDir } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// INTEGRATION POINT with the policy pack (policy-pack/offline.ts, issue 3). This is the one place
+// the planner calls the pack: it hands over every resource a stack registered, with the pack config
+// CI passes to `--policy-pack-config` for that stack (governance/enforcement-plan.ts `packConfigOfStack`: the
+// org-wide governance/policy-pack-config.json plus the boundary the stack's own file names).
+
+/** The pack config of one planned stack, exactly as CI and the governance project derive it. */
+export function packConfigFor(file: StackFile, kind: "jump" | "target"): PolicyPackConfig {
+  const stack: CommittedStack = { role: kind, dir: path.relative(REPO_ROOT, file.projectDir), project: file.project, stack: file.stack, file: file.file, config: file.config };
+  return packConfigOfStack(stack) as PolicyPackConfig;
+}
+
+/** Run the policy pack over one planned stack. */
+export async function runPolicyPack(run: StackRun, file: StackFile, kind: "jump" | "target"): Promise<ViolationReport[]> {
+  const resources: OfflineResource[] = run.resources.map((r) => ({
+    type: r.type,
+    urn: r.urn,
+    name: r.name,
+    props: r.props,
+    opts: { protect: r.options.protect, ignoreChanges: [...r.options.ignoreChanges] },
+    ...(r.options.parent ? { parent: r.options.parent } : {}),
+    dependencies: r.options.dependsOn,
+  }));
+  const result = await runPolicies(resources, { config: packConfigFor(file, kind), project: run.project, stack: run.stack });
+  return result.violations.map((v) => ({ stack: stackLabel(run), policy: v.policy, urn: v.urn, message: v.message, enforcementLevel: v.enforcementLevel }));
+}
+// ---------------------------------------------------------------------------------------------
+
+export interface PlanOptions extends ProofOptions {
+  /** Change the planned stacks before the pack and the proof see them (tests break a guarantee this way). */
+  readonly mutate?: (plan: PlannedEnvironment) => PlannedEnvironment;
+  /**
+   * Keep each check's full request (its context and policies) in the report, as `--json` prints
+   * them (default true). The text report does not need them, and at 1,000 accounts x 1,000 users
+   * they would be most of the memory: `npm start` without `--json` drops them check by check.
+   */
+  readonly keepRequests?: boolean;
+}
+
+function seconds(since: bigint): number {
+  return Number(process.hrtime.bigint() - since) / 1e9;
+}
+
+/** Plan an environment, run the pack over it, check its documents and prove its access guarantees. */
+export async function planAndProve(env: Environment, opts: PlanOptions = {}): Promise<PlanReport> {
+  let t = process.hrtime.bigint();
+  let plan = await planEnvironment(env);
+  if (opts.mutate) plan = opts.mutate(plan);
+  const planSeconds = seconds(t);
+
+  const fileOf = (run: StackRun): StackFile => {
+    const f = run === plan.jump ? env.jump : env.targets.find((x) => x.stack === run.stack);
+    if (!f) throw new Error(`no stack file for planned stack ${stackLabel(run)}`);
+    return f;
+  };
+  t = process.hrtime.bigint();
+  const violations: ViolationReport[] = [];
+  violations.push(...(await runPolicyPack(plan.jump, env.jump, "jump")));
+  for (const run of plan.targets) violations.push(...(await runPolicyPack(run, fileOf(run), "target")));
+  const packSeconds = seconds(t);
+
+  t = process.hrtime.bigint();
+  const stacks = [plan.jump, ...plan.targets];
+  const catalogue = await documentFindings(stacks);
+  violations.push(...catalogue.findings);
+  const planned = (run: StackRun): PlannedStack => ({ project: run.project, stack: run.stack, config: fileOf(run).config, resources: run.resources });
+  const model = accessModel(planned(plan.jump), plan.targets.map(planned));
+  for (const p of model.problems) violations.push({ stack: p.stack, policy: "access-proof", urn: p.urn, message: p.message, enforcementLevel: "mandatory" });
+  // Expectations are built a batch at a time (a role's, or a user's), evaluated, and let go.
+  const keepRequests = opts.keepRequests ?? true;
+  const checks: CheckResult[] = [];
+  let evaluateSeconds = 0;
+  for await (const batch of expectationBatches(model, opts)) {
+    const e = process.hrtime.bigint();
+    for (const expectation of batch) {
+      const result = await check(expectation);
+      checks.push(keepRequests ? result : withoutRequestDetails(result));
+    }
+    evaluateSeconds += seconds(e);
+  }
+  const sampling = trustSamplingSummary(model, opts);
+
+  // The escalation catalogue against every target's registered boundary (docs/escalations.md).
+  const escalations: TargetEscalations[] = [];
+  for (const run of plan.targets) {
+    const r = await targetEscalations(run, fileOf(run));
+    escalations.push(r);
+    const urn = run.resources.find((x) => x.type === "aws:iam/policy:Policy")?.urn ?? "";
+    for (const p of r.problems) violations.push({ stack: r.stack, policy: "escalation-catalogue", urn, message: p, enforcementLevel: "mandatory" });
+  }
+  const accessSecondsWithEscalations = seconds(t);
+
+  const approximations = new Map<string, string[]>();
+  for (const target of model.targets) {
+    for (const role of target.roles) for (const a of role.approximations) approximations.set(a, [...(approximations.get(a) ?? []), `${role.name}@${target.name}`]);
+  }
+  return {
+    stacks,
+    violations,
+    checks,
+    ...(keepRequests ? {} : { requestDetails: "dropped" as const }),
+    ...(sampling ? { sampling } : {}),
+    pack: { name: PACK_NAME, policies: packPolicies.length },
+    catalogue: { documents: catalogue.documents, actions: catalogue.actions },
+    approximations: [...approximations].map(([policy, roles]) => ({ policy, roles })),
+    escalations,
+    seconds: { plan: planSeconds, pack: packSeconds, access: accessSecondsWithEscalations, evaluate: evaluateSeconds },
+  };
+}
+
+export interface Io {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const processIo: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
+
+/** A user's mistake (exit 2): bad arguments, stack files or config. */
+function userError(e: unknown): string | undefined {
+  if (e instanceof UsageError) return `error: ${e.message} (see --help)`;
+  if (e instanceof StackFileError || e instanceof ConfigError || e instanceof PackConfigError) return `error: ${e.message}`;
+  if (e instanceof ProgramError && e.cause instanceof ConfigError) return `error: ${e.cause.message}`;
+  return undefined;
+}
+
+/** The CLI. Returns the exit status. */
+export async function main(argv: readonly string[], io: Io = processIo, opts: PlanOptions = {}): Promise<number> {
+  let report: PlanReport;
+  let cli: CliOptions;
+  try {
+    cli = parseArgs(argv);
+    if (cli.help) {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    if (cli.envDir !== undefined && !(fs.existsSync(cli.envDir) && fs.statSync(cli.envDir).isDirectory())) {
+      throw new UsageError(`--env ${cli.envDir}: no such directory`);
+    }
+    const env = loadEnvironment(cli.envDir === undefined ? undefined : path.resolve(cli.envDir));
+    report = await planAndProve(env, { ...opts, keepRequests: opts.keepRequests ?? cli.json });
+  } catch (e) {
+    const message = userError(e);
+    if (message !== undefined) {
+      io.stderr(`${message}\n`);
+      return 2;
+    }
+    const where = e instanceof ProgramError ? `stack "${e.stackFile.stack}" (${e.stackFile.project}): ` : "";
+    io.stderr(`error: ${where}${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  io.stdout(cli.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderText(report));
+  return planHolds(report) ? 0 : 1;
+}
