@@ -41,7 +41,11 @@ function since(t: bigint): number {
 }
 
 /** A generated target stack's document settings: the target-account defaults and the stated profile. */
-export function generatedTargetArgs(contract: JumpContract, target: TargetContract, profile: BoundaryProfile = "hardened"): TargetDocumentArgs {
+export function generatedTargetArgs(
+  contract: JumpContract,
+  target: TargetContract,
+  profile: BoundaryProfile = "hardened",
+): TargetDocumentArgs {
   return {
     accountId: target.accountId,
     jumpAccountId: contract.jumpAccountId,
@@ -96,12 +100,16 @@ export async function benchScale(size: number): Promise<ScaleRow> {
   const jump = await runStack(gen.environment.jump);
   const jumpPlanSeconds = since(t);
   t = process.hrtime.bigint();
-  await runStack(gen.environment.targets[gen.environment.targets.length - 1], { stackOutputs: new Map(stackNames(jump).map((n) => [n, jump.outputs])) });
+  await runStack(gen.environment.targets[gen.environment.targets.length - 1], {
+    stackOutputs: new Map(stackNames(jump).map((n) => [n, jump.outputs])),
+  });
   return { size, ...built, jumpPlanSeconds, targetPlanSeconds: since(t) };
 }
 
 export function renderScale(rows: readonly ScaleRow[]): string {
-  const out = ["accounts x users  documents  build all  jump plan  one target plan  trust       group policies  largest document / quota (characters)  over quota"];
+  const out = [
+    "accounts x users  documents  build all  jump plan  one target plan  trust       group policies  largest document / quota (characters)  over quota",
+  ];
   for (const r of rows) {
     const largest = r.largest.map((l) => `${l.kind} ${l.size}/${l.quota}`).join(", ");
     out.push(

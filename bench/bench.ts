@@ -109,7 +109,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const rows = [await benchExample()];
   for (const n of sizes) rows.push(await benchGenerated(n, users));
   process.stdout.write(`${renderRows(rows)}\n`);
-  process.stdout.write(`plan = the stack programs under Pulumi's mocks; access proof = catalogue, model, expectations and evaluation; checks/s = evaluation only\n`);
+  process.stdout.write(
+    `plan = the stack programs under Pulumi's mocks; access proof = catalogue, model, expectations and evaluation; checks/s = evaluation only\n`,
+  );
   process.stdout.write(`evaluator alone, one role-session request 2000 times: ${Math.round(await evaluatorThroughput())} checks/s\n`);
   process.stdout.write(`\nScale (names at IAM's maximum, 3 groups, 2 role kinds per account, hardened boundaries):\n`);
   const scale = [];

@@ -70,12 +70,21 @@ const AWS_KEYS: readonly ProviderKey[] = [
     description:
       'Exactly one 12-digit account id, quoted (`["111122223333"]`): the stack\'s own account. It pins the AWS provider to that account, and the program reads the account id from it.',
   },
-  { key: "aws:region", required: true, description: "Region of the AWS provider. IAM is global; any enabled region works (the examples use `us-east-1`)." },
+  {
+    key: "aws:region",
+    required: true,
+    description: "Region of the AWS provider. IAM is global; any enabled region works (the examples use `us-east-1`).",
+  },
 ];
 
 export const PROJECTS: readonly ProjectDoc[] = [
   { dir: "jump-account", schema: jumpConfigSchema, schemaSource: "shared/config-schema.ts (jumpConfigSchema)", providerKeys: AWS_KEYS },
-  { dir: "target-account", schema: targetConfigSchema, schemaSource: "shared/config-schema.ts (targetConfigSchema)", providerKeys: AWS_KEYS },
+  {
+    dir: "target-account",
+    schema: targetConfigSchema,
+    schemaSource: "shared/config-schema.ts (targetConfigSchema)",
+    providerKeys: AWS_KEYS,
+  },
   {
     dir: ".",
     schema: governanceConfigSchema,
@@ -84,7 +93,8 @@ export const PROJECTS: readonly ProjectDoc[] = [
       {
         key: "pulumiservice:accessToken",
         required: false,
-        description: "Pulumi Cloud token of the provider. Unset, the provider uses the `PULUMI_ACCESS_TOKEN` environment variable, like the CLI.",
+        description:
+          "Pulumi Cloud token of the provider. Unset, the provider uses the `PULUMI_ACCESS_TOKEN` environment variable, like the CLI.",
       },
     ],
   },
@@ -127,14 +137,23 @@ export function keyDocs(project: ProjectDoc): KeyDoc[] {
     if (!type) {
       declaration = {
         kind: "structured",
-        reason: "its value is an object or a list of objects, and Pulumi.yaml can declare only string, integer, boolean and arrays of those",
+        reason:
+          "its value is an object or a list of objects, and Pulumi.yaml can declare only string, integer, boolean and arrays of those",
       };
     } else if (!isRequired && s.default === undefined) {
-      declaration = { kind: "optional", reason: "it is optional without a default, and the CLI requires every declared key that has no default" };
+      declaration = {
+        kind: "optional",
+        reason: "it is optional without a default, and the CLI requires every declared key that has no default",
+      };
     } else {
       declaration = {
         kind: "declared",
-        decl: { type: type.type, ...(type.items ? { items: type.items } : {}), description: s.description ?? "", ...(s.default !== undefined ? { default: s.default } : {}) },
+        decl: {
+          type: type.type,
+          ...(type.items ? { items: type.items } : {}),
+          description: s.description ?? "",
+          ...(s.default !== undefined ? { default: s.default } : {}),
+        },
       };
     }
     return { key, schema: s, required: isRequired, declaration };
@@ -229,7 +248,8 @@ function constraintsText(s: JsonSchema): string {
 }
 
 function defaultText(s: JsonSchema, required: boolean): string {
-  if (s.default !== undefined) return typeof s.default === "object" && s.default !== null && !Array.isArray(s.default) ? "see fields" : code(s.default);
+  if (s.default !== undefined)
+    return typeof s.default === "object" && s.default !== null && !Array.isArray(s.default) ? "see fields" : code(s.default);
   return required ? "required" : "unset";
 }
 
@@ -245,7 +265,9 @@ function fieldsSection(title: string, s: JsonSchema, level: number): string[] {
   ];
   const nested: [string, JsonSchema][] = [];
   for (const [name, f] of Object.entries(obj.properties ?? {})) {
-    out.push(`| \`${name}\` | ${cell(typeText(f))} | ${cell(defaultText(f, required.has(name)))} | ${cell(constraintsText(f))} | ${cell(f.description ?? "")} |`);
+    out.push(
+      `| \`${name}\` | ${cell(typeText(f))} | ${cell(defaultText(f, required.has(name)))} | ${cell(constraintsText(f))} | ${cell(f.description ?? "")} |`,
+    );
     if (!pulumiTypeOf(f) && (f.type === "object" || f.type === "array")) nested.push([name, f]);
   }
   out.push("");
@@ -265,7 +287,12 @@ function projectSection(project: ProjectDoc): string[] {
   const pulumiYaml = project.dir === "." ? "Pulumi.yaml" : `${project.dir}/Pulumi.yaml`;
   const stacks = project.dir === "." ? "`Pulumi.<stack>.yaml` at the repository root" : `\`${project.dir}/Pulumi.<stack>.yaml\``;
   const docs = keyDocs(project);
-  const out = [`## ${name}`, "", `Schema: \`${project.schemaSource.replace(/ \(.*\)$/, "")}\`. Stack files: ${stacks}. Keys are namespaced \`${name}:\`.`, ""];
+  const out = [
+    `## ${name}`,
+    "",
+    `Schema: \`${project.schemaSource.replace(/ \(.*\)$/, "")}\`. Stack files: ${stacks}. Keys are namespaced \`${name}:\`.`,
+    "",
+  ];
 
   const declared = docs.filter((d) => d.declaration.kind === "declared");
   if (declared.length > 0) {
@@ -280,7 +307,9 @@ function projectSection(project: ProjectDoc): string[] {
       "| --- | --- | --- | --- | --- |",
     );
     for (const d of declared) {
-      out.push(`| \`${name}:${d.key}\` | ${cell(typeText(d.schema))} | ${cell(defaultText(d.schema, d.required))} | ${cell(constraintsText(d.schema))} | ${cell(d.schema.description ?? "")} |`);
+      out.push(
+        `| \`${name}:${d.key}\` | ${cell(typeText(d.schema))} | ${cell(defaultText(d.schema, d.required))} | ${cell(constraintsText(d.schema))} | ${cell(d.schema.description ?? "")} |`,
+      );
     }
     out.push("");
   }
@@ -299,11 +328,14 @@ function projectSection(project: ProjectDoc): string[] {
     for (const d of undeclared) {
       const reason = d.declaration.kind === "declared" ? "" : d.declaration.reason;
       const constraints = constraintsText(d.schema);
-      out.push(`| \`${name}:${d.key}\` | ${cell(typeText(d.schema))}${constraints ? ` (${cell(constraints)})` : ""} | ${cell(defaultText(d.schema, d.required))} | ${cell(reason)} | ${cell(d.schema.description ?? "")} |`);
+      out.push(
+        `| \`${name}:${d.key}\` | ${cell(typeText(d.schema))}${constraints ? ` (${cell(constraints)})` : ""} | ${cell(defaultText(d.schema, d.required))} | ${cell(reason)} | ${cell(d.schema.description ?? "")} |`,
+      );
     }
     out.push("");
     for (const d of undeclared) {
-      if (d.declaration.kind === "structured") out.push(...fieldsSection(`${name}:${d.key}${d.schema.type === "array" ? "[]" : ""}`, d.schema, 4));
+      if (d.declaration.kind === "structured")
+        out.push(...fieldsSection(`${name}:${d.key}${d.schema.type === "array" ? "[]" : ""}`, d.schema, 4));
     }
   }
 
@@ -392,7 +424,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(`wrote ${path.relative(REPO_ROOT, PACK_README_PATH)}`);
   }
   // The escalation matrix is computed by the IAM evaluator (see verify/escalations).
-  if (writeSection(path.join(REPO_ROOT, ESCALATIONS_FILE), "escalation matrix", matrixMarkdown(await catalogueMatrix()))) console.log(`wrote ${ESCALATIONS_FILE}`);
+  if (writeSection(path.join(REPO_ROOT, ESCALATIONS_FILE), "escalation matrix", matrixMarkdown(await catalogueMatrix())))
+    console.log(`wrote ${ESCALATIONS_FILE}`);
   return 0;
 }
 

@@ -14,7 +14,7 @@ export const governanceConfigSchema = z
       .enum(POLICY_GROUP_MODES, { error: `expected one of ${POLICY_GROUP_MODES.join(", ")}` })
       .default("preventative")
       .describe(
-        "How Pulumi Cloud applies the pack to the stacks: \"preventative\" blocks a preview or update that has a mandatory violation, \"audit\" only reports it.",
+        'How Pulumi Cloud applies the pack to the stacks: "preventative" blocks a preview or update that has a mandatory violation, "audit" only reports it.',
       ),
   })
   .strict();

@@ -28,7 +28,9 @@ export function parseGovernanceConfig(raw: RawConfig, project: string, stack: st
     if (!fullKey.startsWith(`${project}:`)) continue;
     const key = fullKey.slice(project.length + 1);
     if (!keys.includes(key)) {
-      problems.push(`stack "${stack}": ${fullKey} is ${show(text)}; unknown key; expected one of ${keys.map((k) => `${project}:${k}`).join(", ")}`);
+      problems.push(
+        `stack "${stack}": ${fullKey} is ${show(text)}; unknown key; expected one of ${keys.map((k) => `${project}:${k}`).join(", ")}`,
+      );
       continue;
     }
     if (takesString(governanceConfigSchema.shape[key as keyof typeof governanceConfigSchema.shape])) {

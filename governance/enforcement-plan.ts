@@ -3,7 +3,14 @@
  * policies), the committed stacks, and the pack config of each.
  */
 import { loadPackPolicies, readPolicyPackManifest, type PackPolicy, type PolicyPackManifest } from "./pack";
-import { packConfigFor, planPolicyGroups, readBaseConfig, stackDerivedSettings, type PolicyGroupPlan, type PolicyPackConfig } from "./pack-config";
+import {
+  packConfigFor,
+  planPolicyGroups,
+  readBaseConfig,
+  stackDerivedSettings,
+  type PolicyGroupPlan,
+  type PolicyPackConfig,
+} from "./pack-config";
 import { committedStacks, projectNameOf, TARGET_PROJECT_DIR, type CommittedStack } from "./stacks";
 
 export interface EnforcementPlan {
@@ -27,5 +34,10 @@ export function enforcementPlan(): EnforcementPlan {
 
 /** The pack config of one committed stack, as CI passes it to `--policy-pack-config`. */
 export function packConfigOfStack(stack: CommittedStack, policies = loadPackPolicies()): PolicyPackConfig {
-  return packConfigFor(readBaseConfig(), stackDerivedSettings(stack, targetProjects()), policies, `policy pack config of ${stack.project}/${stack.stack}`);
+  return packConfigFor(
+    readBaseConfig(),
+    stackDerivedSettings(stack, targetProjects()),
+    policies,
+    `policy pack config of ${stack.project}/${stack.stack}`,
+  );
 }

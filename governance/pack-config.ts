@@ -53,7 +53,8 @@ export function readBaseConfig(file = BASE_CONFIG_FILE): PolicyPackConfig {
   } catch (e) {
     throw new PackConfigError(file, [`not readable JSON: ${(e as Error).message}`]);
   }
-  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new PackConfigError(file, ["expected a JSON object of policy name -> settings"]);
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc))
+    throw new PackConfigError(file, ["expected a JSON object of policy name -> settings"]);
   return doc as PolicyPackConfig;
 }
 
@@ -78,15 +79,19 @@ export function schemaProblems(value: unknown, schema: PolicyConfigJSONSchema | 
   if (schema.type !== undefined) {
     const types = Array.isArray(schema.type) ? schema.type : [schema.type];
     const actual = typeOf(value);
-    if (!types.some((t) => t === actual || (t === "number" && actual === "integer"))) return [`${at} is ${JSON.stringify(value)}; expected ${types.join(" or ")}`];
+    if (!types.some((t) => t === actual || (t === "number" && actual === "integer")))
+      return [`${at} is ${JSON.stringify(value)}; expected ${types.join(" or ")}`];
   }
   if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
     problems.push(`${at} is ${JSON.stringify(value)}; expected one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`);
   }
   if (typeof value === "string") {
-    if (schema.pattern && !new RegExp(schema.pattern).test(value)) problems.push(`${at} is ${JSON.stringify(value)}; expected a match of /${schema.pattern}/`);
-    if (schema.minLength !== undefined && value.length < schema.minLength) problems.push(`${at} is ${JSON.stringify(value)}; expected at least ${schema.minLength} characters`);
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) problems.push(`${at} is ${JSON.stringify(value)}; expected at most ${schema.maxLength} characters`);
+    if (schema.pattern && !new RegExp(schema.pattern).test(value))
+      problems.push(`${at} is ${JSON.stringify(value)}; expected a match of /${schema.pattern}/`);
+    if (schema.minLength !== undefined && value.length < schema.minLength)
+      problems.push(`${at} is ${JSON.stringify(value)}; expected at least ${schema.minLength} characters`);
+    if (schema.maxLength !== undefined && value.length > schema.maxLength)
+      problems.push(`${at} is ${JSON.stringify(value)}; expected at most ${schema.maxLength} characters`);
   }
   if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems) problems.push(`${at}: expected at least ${schema.minItems} items`);
@@ -114,7 +119,8 @@ export function packConfigProblems(config: PolicyPackConfig, policies: readonly 
   const problems: string[] = [];
   for (const [name, entry] of Object.entries(config)) {
     if (name === "all") {
-      if (typeof entry !== "string" || !levels.includes(entry)) problems.push(`"all" is ${JSON.stringify(entry)}; expected one of ${levels.join(", ")}`);
+      if (typeof entry !== "string" || !levels.includes(entry))
+        problems.push(`"all" is ${JSON.stringify(entry)}; expected one of ${levels.join(", ")}`);
       continue;
     }
     const policy = byName.get(name);
@@ -123,7 +129,10 @@ export function packConfigProblems(config: PolicyPackConfig, policies: readonly 
       continue;
     }
     if (typeof entry === "string") {
-      if (!levels.includes(entry)) problems.push(`"${name}" is ${JSON.stringify(entry)}; expected an enforcement level (${levels.join(", ")}) or an object of settings`);
+      if (!levels.includes(entry))
+        problems.push(
+          `"${name}" is ${JSON.stringify(entry)}; expected an enforcement level (${levels.join(", ")}) or an object of settings`,
+        );
       continue;
     }
     if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
@@ -133,12 +142,15 @@ export function packConfigProblems(config: PolicyPackConfig, policies: readonly 
     const properties = policy.configSchema?.properties ?? {};
     for (const [key, value] of Object.entries(entry)) {
       if (key === "enforcementLevel") {
-        if (typeof value !== "string" || !levels.includes(value)) problems.push(`"${name}".enforcementLevel is ${JSON.stringify(value)}; expected one of ${levels.join(", ")}`);
+        if (typeof value !== "string" || !levels.includes(value))
+          problems.push(`"${name}".enforcementLevel is ${JSON.stringify(value)}; expected one of ${levels.join(", ")}`);
         continue;
       }
       const schema = properties[key];
       if (!schema) {
-        problems.push(`"${name}".${key} is not a setting of that policy; expected one of ${["enforcementLevel", ...Object.keys(properties)].join(", ")}`);
+        problems.push(
+          `"${name}".${key} is not a setting of that policy; expected one of ${["enforcementLevel", ...Object.keys(properties)].join(", ")}`,
+        );
         continue;
       }
       problems.push(...schemaProblems(value, schema, `"${name}".${key}`));
@@ -154,7 +166,12 @@ export function packConfigProblems(config: PolicyPackConfig, policies: readonly 
  * The pack config of one stack: the org-wide config plus the stack-derived settings, each on
  * every policy that declares it. Throws a PackConfigError naming every problem.
  */
-export function packConfigFor(base: PolicyPackConfig, settings: StackDerivedSettings, policies: readonly PackPolicy[], source = "policy pack config"): PolicyPackConfig {
+export function packConfigFor(
+  base: PolicyPackConfig,
+  settings: StackDerivedSettings,
+  policies: readonly PackPolicy[],
+  source = "policy pack config",
+): PolicyPackConfig {
   const problems = packConfigProblems(base, policies);
   for (const [name, entry] of Object.entries(base)) {
     if (typeof entry !== "object" || entry === null) continue;
@@ -183,7 +200,11 @@ export function packConfigFor(base: PolicyPackConfig, settings: StackDerivedSett
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }
@@ -198,7 +219,10 @@ export interface PolicyGroupPlan {
 }
 
 function slug(text: string): string {
-  return text.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+  return text
+    .replace(/[^A-Za-z0-9_.-]+/g, "-")
+    .replace(/-+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
 /**
@@ -226,7 +250,9 @@ export function planPolicyGroups(
   for (const p of plans) {
     const other = seen.get(p.name);
     if (other) {
-      throw new PackConfigError("policy groups", [`stacks ${[...other.stacks, ...p.stacks].map((s) => `${s.project}/${s.stack}`).join(", ")} need different pack configs but would share the group name "${p.name}"`]);
+      throw new PackConfigError("policy groups", [
+        `stacks ${[...other.stacks, ...p.stacks].map((s) => `${s.project}/${s.stack}`).join(", ")} need different pack configs but would share the group name "${p.name}"`,
+      ]);
     }
     seen.set(p.name, p);
   }

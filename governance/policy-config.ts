@@ -28,8 +28,16 @@ export function policyConfigOf(spec: string): PolicyConfigResult {
   if (!m) throw new Error(`"${spec}" is not <folder>/<stack>\n${USAGE}`);
   const [, folder, stackName] = m;
   if (folder === "governance") {
-    if (!fs.existsSync(path.join(REPO_ROOT, `Pulumi.${stackName}.yaml`))) throw new Error(`no governance stack file Pulumi.${stackName}.yaml at the repository root`);
-    return { config: packConfigFor(readBaseConfig(), { ...defaultBoundary(), targetProjects: targetProjects() }, loadPackPolicies(), `policy pack config of governance/${stackName}`) };
+    if (!fs.existsSync(path.join(REPO_ROOT, `Pulumi.${stackName}.yaml`)))
+      throw new Error(`no governance stack file Pulumi.${stackName}.yaml at the repository root`);
+    return {
+      config: packConfigFor(
+        readBaseConfig(),
+        { ...defaultBoundary(), targetProjects: targetProjects() },
+        loadPackPolicies(),
+        `policy pack config of governance/${stackName}`,
+      ),
+    };
   }
   const stacks = committedStacks();
   const stack = stacks.find((s) => s.dir === folder && s.stack === stackName);

@@ -46,7 +46,8 @@ function readStack(role: StackRole, dir: string, fileName: string): CommittedSta
   const file = path.join(dir, fileName);
   const project = projectNameOf(dir);
   const config = (readYaml(file) as { config?: unknown } | null)?.config ?? {};
-  if (typeof config !== "object" || config === null || Array.isArray(config)) throw new Error(`${file}: "config" must be a map of keys to values`);
+  if (typeof config !== "object" || config === null || Array.isArray(config))
+    throw new Error(`${file}: "config" must be a map of keys to values`);
   const raw: Record<string, string> = {};
   for (const [key, value] of Object.entries(config)) {
     const full = key.includes(":") ? key : `${project}:${key}`;

@@ -27,7 +27,9 @@ describe("jump-account program (example stack, under mocks)", () => {
   });
 
   it("creates each configured user with a console login that forces a password reset", () => {
-    const users = ofType(run, "aws:iam/user:User").map((u) => u.props.name).sort();
+    const users = ofType(run, "aws:iam/user:User")
+      .map((u) => u.props.name)
+      .sort();
     assert.deepEqual(users, ["alice", "carol", "test-pb-user"]);
     const logins = ofType(run, "aws:iam/userLoginProfile:UserLoginProfile");
     assert.equal(logins.length, 3);
@@ -38,16 +40,22 @@ describe("jump-account program (example stack, under mocks)", () => {
   });
 
   it("puts users in their groups with exclusive memberships", () => {
-    const memberships = Object.fromEntries(ofType(run, "aws:iam/groupMembership:GroupMembership").map((m) => [m.props.group, m.props.users]));
+    const memberships = Object.fromEntries(
+      ofType(run, "aws:iam/groupMembership:GroupMembership").map((m) => [m.props.group, m.props.users]),
+    );
     assert.deepEqual(memberships, { "test-pb-group": ["test-pb-user"], "sandbox-admins": ["alice"], "sandbox-readers": ["carol"] });
   });
 
   it("attaches the self-service policy to every group and each group's assume-role policy to it", () => {
     const attachments = ofType(run, "aws:iam/groupPolicyAttachment:GroupPolicyAttachment");
     const byGroup = new Map<string, string[]>();
-    for (const a of attachments) byGroup.set(String(a.props.group), [...(byGroup.get(String(a.props.group)) ?? []), String(a.props.policyArn)]);
+    for (const a of attachments)
+      byGroup.set(String(a.props.group), [...(byGroup.get(String(a.props.group)) ?? []), String(a.props.policyArn)]);
     for (const g of ["test-pb-group", "sandbox-admins", "sandbox-readers"]) {
-      assert.ok(byGroup.get(g)?.includes("arn:aws:iam::111122223333:policy/test-self-control-policy"), `${g} lacks the self-service policy`);
+      assert.ok(
+        byGroup.get(g)?.includes("arn:aws:iam::111122223333:policy/test-self-control-policy"),
+        `${g} lacks the self-service policy`,
+      );
     }
     assert.ok(byGroup.get("test-pb-group")?.includes("arn:aws:iam::111122223333:policy/test-jump-policy"));
   });
@@ -74,7 +82,10 @@ describe("jump-account program (example stack, under mocks)", () => {
     assert.equal(run.outputs.trustPolicyMaxChars, 2048);
     assert.equal(run.outputs.jumpAccountId, "111122223333");
     const targets = run.outputs.targets as any[];
-    assert.deepEqual(targets.map((t) => t.accountId), ["444455556666", "555566667777"]);
+    assert.deepEqual(
+      targets.map((t) => t.accountId),
+      ["444455556666", "555566667777"],
+    );
     const readOnly = targets[1].roles.find((r: any) => r.name === "read-only");
     assert.deepEqual(readOnly.trust.principalArns, ["arn:aws:iam::111122223333:user/alice", "arn:aws:iam::111122223333:user/carol"]);
   });
@@ -88,13 +99,19 @@ describe("jump-account program (example stack, under mocks)", () => {
     assert.equal(url.searchParams.get("roleName"), "jump/read-only");
     assert.deepEqual(Object.keys(urls["test-pb-user"]), ["seed-target-test-restricted-admin-role"]);
     const profile = (run.outputs.awsConfigProfiles as Record<string, string>).alice;
-    assert.match(profile, /\[profile sandbox-restricted-admin\]\nrole_arn = arn:aws:iam::555566667777:role\/restricted-admin\nsource_profile = jump\nmfa_serial = arn:aws:iam::111122223333:mfa\/alice\nrole_session_name = alice\nduration_seconds = 7200/);
+    assert.match(
+      profile,
+      /\[profile sandbox-restricted-admin\]\nrole_arn = arn:aws:iam::555566667777:role\/restricted-admin\nsource_profile = jump\nmfa_serial = arn:aws:iam::111122223333:mfa\/alice\nrole_session_name = alice\nduration_seconds = 7200/,
+    );
   });
 
   it("exports the same per group, with a placeholder for the member's name", () => {
     const urls = run.outputs.groupSwitchRoleUrls as Record<string, Record<string, string>>;
     assert.deepEqual(Object.keys(urls["sandbox-admins"]).sort(), ["sandbox-read-only", "sandbox-restricted-admin"]);
-    assert.equal(urls["sandbox-admins"]["sandbox-read-only"], (run.outputs.switchRoleUrls as Record<string, Record<string, string>>).alice["sandbox-read-only"]);
+    assert.equal(
+      urls["sandbox-admins"]["sandbox-read-only"],
+      (run.outputs.switchRoleUrls as Record<string, Record<string, string>>).alice["sandbox-read-only"],
+    );
     const profile = (run.outputs.groupAwsConfigProfiles as Record<string, string>)["test-pb-group"];
     assert.match(profile, /mfa_serial = arn:aws:iam::111122223333:mfa\/<your-user-name>\nrole_session_name = <your-user-name>/);
   });

@@ -11,22 +11,22 @@ import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 
 /** What `configOf` needs from validation or remediation args. */
 export interface ConfigSource {
-    getConfig<T extends object>(): T;
+  getConfig<T extends object>(): T;
 }
 
 /** The policy's config with every unset key taken from its schema default (a fresh copy). */
 export function configOf<T extends object>(schema: PolicyConfigSchema, args: ConfigSource): T {
-    const given = (args.getConfig<Record<string, unknown>>() ?? {}) as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (const [key, prop] of Object.entries(schema.properties)) {
-        const value = given[key];
-        if (value !== undefined) out[key] = value;
-        else if (prop.default !== undefined) out[key] = structuredClone(prop.default);
-    }
-    for (const [key, value] of Object.entries(given)) {
-        if (!(key in out) && key !== "enforcementLevel") out[key] = value;
-    }
-    return out as T;
+  const given = (args.getConfig<Record<string, unknown>>() ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, prop] of Object.entries(schema.properties)) {
+    const value = given[key];
+    if (value !== undefined) out[key] = value;
+    else if (prop.default !== undefined) out[key] = structuredClone(prop.default);
+  }
+  for (const [key, value] of Object.entries(given)) {
+    if (!(key in out) && key !== "enforcementLevel") out[key] = value;
+  }
+  return out as T;
 }
 
 /** The boundary the target-account project creates by default. */
@@ -37,41 +37,41 @@ export type UnknownMode = "deny" | "warn";
 
 /** Keys that name the approved permissions boundary. */
 export interface BoundaryConfig {
-    readonly boundaryPolicyName: string;
-    readonly boundaryPolicyPath: string;
-    readonly boundaryAccountIds: readonly string[];
+  readonly boundaryPolicyName: string;
+  readonly boundaryPolicyPath: string;
+  readonly boundaryAccountIds: readonly string[];
 }
 
 export const BOUNDARY_CONFIG_PROPERTIES: Record<keyof BoundaryConfig, PolicyConfigJSONSchema> = {
-    boundaryPolicyName: {
-        type: "string",
-        pattern: "^[\\w+=,.@-]{1,128}$",
-        default: DEFAULT_BOUNDARY_POLICY_NAME,
-        description: "Name of the approved permissions-boundary policy (the target-account project's `boundaryPolicyName`).",
-    },
-    boundaryPolicyPath: {
-        type: "string",
-        pattern: "^/([\\x21-\\x7E]*/)?$",
-        default: "/",
-        description: "IAM path of the approved boundary policy (the target-account project's `boundaryPolicyPath`).",
-    },
-    boundaryAccountIds: {
-        type: "array",
-        items: { type: "string", pattern: "^[0-9]{12}$" },
-        default: [],
-        description:
-            "Accounts whose boundary is approved. Empty: the policy of that path and name in the role's own account " +
-            "(any 12-digit account). With exactly one entry, remediation can also give a boundary to a role whose account is unknown.",
-    },
+  boundaryPolicyName: {
+    type: "string",
+    pattern: "^[\\w+=,.@-]{1,128}$",
+    default: DEFAULT_BOUNDARY_POLICY_NAME,
+    description: "Name of the approved permissions-boundary policy (the target-account project's `boundaryPolicyName`).",
+  },
+  boundaryPolicyPath: {
+    type: "string",
+    pattern: "^/([\\x21-\\x7E]*/)?$",
+    default: "/",
+    description: "IAM path of the approved boundary policy (the target-account project's `boundaryPolicyPath`).",
+  },
+  boundaryAccountIds: {
+    type: "array",
+    items: { type: "string", pattern: "^[0-9]{12}$" },
+    default: [],
+    description:
+      "Accounts whose boundary is approved. Empty: the policy of that path and name in the role's own account " +
+      "(any 12-digit account). With exactly one entry, remediation can also give a boundary to a role whose account is unknown.",
+  },
 };
 
 export function unknownModeProperty(subject: string, defaultMode: UnknownMode): PolicyConfigJSONSchema {
-    return {
-        type: "string",
-        enum: ["deny", "warn"],
-        default: defaultMode,
-        description: `What to do when ${subject} is unknown during preview: \`deny\` reports a mandatory violation, \`warn\` an advisory one.`,
-    };
+  return {
+    type: "string",
+    enum: ["deny", "warn"],
+    default: defaultMode,
+    description: `What to do when ${subject} is unknown during preview: \`deny\` reports a mandatory violation, \`warn\` an advisory one.`,
+  };
 }
 
 export const NAME_PATTERNS_ITEMS: PolicyConfigJSONSchema = { type: "string", minLength: 1 };

@@ -4,8 +4,8 @@ import { projectOfUrn } from "./resources";
 import { knownString, readProp } from "./unknown";
 
 export interface NoUsersConfig {
-    readonly targetProjects: readonly string[];
-    readonly targetStackTags: Readonly<Record<string, string>>;
+  readonly targetProjects: readonly string[];
+  readonly targetStackTags: Readonly<Record<string, string>>;
 }
 
 /**
@@ -13,28 +13,28 @@ export interface NoUsersConfig {
  * the Jump account only; target accounts are entered by switching role.
  */
 export const USER_AND_GROUP_TYPES: Readonly<Record<string, string>> = {
-    "aws:iam/user:User": "IAM user",
-    "aws:iam/group:Group": "IAM group",
-    "aws:iam/accessKey:AccessKey": "IAM access key",
-    "aws:iam/userLoginProfile:UserLoginProfile": "IAM user login profile",
-    "aws:iam/userPolicy:UserPolicy": "IAM user inline policy",
-    "aws:iam/groupPolicy:GroupPolicy": "IAM group inline policy",
-    "aws:iam/userPolicyAttachment:UserPolicyAttachment": "IAM user policy attachment",
-    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": "IAM group policy attachment",
-    "aws:iam/userPoliciesExclusive:UserPoliciesExclusive": "IAM user inline-policy set",
-    "aws:iam/groupPoliciesExclusive:GroupPoliciesExclusive": "IAM group inline-policy set",
-    "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": "IAM user policy-attachment set",
-    "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": "IAM group policy-attachment set",
-    "aws:iam/groupMembership:GroupMembership": "IAM group membership",
-    "aws:iam/userGroupMembership:UserGroupMembership": "IAM user group membership",
-    "aws:iam/sshKey:SshKey": "IAM user SSH key",
-    "aws:iam/virtualMfaDevice:VirtualMfaDevice": "IAM virtual MFA device",
-    "aws:iam/signingCertificate:SigningCertificate": "IAM user signing certificate",
-    "aws:iam/serviceSpecificCredential:ServiceSpecificCredential": "IAM user service-specific credential",
-    "aws-native:iam:User": "IAM user",
-    "aws-native:iam:Group": "IAM group",
-    "aws-native:iam:UserPolicy": "IAM user inline policy",
-    "aws-native:iam:GroupPolicy": "IAM group inline policy",
+  "aws:iam/user:User": "IAM user",
+  "aws:iam/group:Group": "IAM group",
+  "aws:iam/accessKey:AccessKey": "IAM access key",
+  "aws:iam/userLoginProfile:UserLoginProfile": "IAM user login profile",
+  "aws:iam/userPolicy:UserPolicy": "IAM user inline policy",
+  "aws:iam/groupPolicy:GroupPolicy": "IAM group inline policy",
+  "aws:iam/userPolicyAttachment:UserPolicyAttachment": "IAM user policy attachment",
+  "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": "IAM group policy attachment",
+  "aws:iam/userPoliciesExclusive:UserPoliciesExclusive": "IAM user inline-policy set",
+  "aws:iam/groupPoliciesExclusive:GroupPoliciesExclusive": "IAM group inline-policy set",
+  "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive": "IAM user policy-attachment set",
+  "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": "IAM group policy-attachment set",
+  "aws:iam/groupMembership:GroupMembership": "IAM group membership",
+  "aws:iam/userGroupMembership:UserGroupMembership": "IAM user group membership",
+  "aws:iam/sshKey:SshKey": "IAM user SSH key",
+  "aws:iam/virtualMfaDevice:VirtualMfaDevice": "IAM virtual MFA device",
+  "aws:iam/signingCertificate:SigningCertificate": "IAM user signing certificate",
+  "aws:iam/serviceSpecificCredential:ServiceSpecificCredential": "IAM user service-specific credential",
+  "aws-native:iam:User": "IAM user",
+  "aws-native:iam:Group": "IAM group",
+  "aws-native:iam:UserPolicy": "IAM user inline policy",
+  "aws-native:iam:GroupPolicy": "IAM group inline policy",
 };
 
 /** `aws:iam/policyAttachment:PolicyAttachment` attaches a policy to users, groups and roles at once. */
@@ -42,67 +42,67 @@ export const POLICY_ATTACHMENT_TYPE = "aws:iam/policyAttachment:PolicyAttachment
 
 /** Pure: whether the stack is a target-account stack, and why. */
 export function targetStackReason(
-    project: string | undefined,
-    stackTags: ReadonlyMap<string, string>,
-    cfg: NoUsersConfig,
+  project: string | undefined,
+  stackTags: ReadonlyMap<string, string>,
+  cfg: NoUsersConfig,
 ): string | undefined {
-    if (project !== undefined && cfg.targetProjects.includes(project)) return `project "${project}" is in targetProjects`;
-    for (const [tag, value] of Object.entries(cfg.targetStackTags)) {
-        const actual = stackTags.get(tag);
-        if (actual !== undefined && (value === "*" || value === actual)) return `the stack carries tag ${tag}=${actual}`;
-    }
-    return undefined;
+  if (project !== undefined && cfg.targetProjects.includes(project)) return `project "${project}" is in targetProjects`;
+  for (const [tag, value] of Object.entries(cfg.targetStackTags)) {
+    const actual = stackTags.get(tag);
+    if (actual !== undefined && (value === "*" || value === actual)) return `the stack carries tag ${tag}=${actual}`;
+  }
+  return undefined;
 }
 
 /** Pure: what makes the resource a user or group resource, or undefined when it is not one. */
 export function userOrGroupResource(type: string, props: Record<string, unknown>): string | undefined {
-    const kind = USER_AND_GROUP_TYPES[type];
-    if (kind !== undefined) {
-        const name = ["name", "user", "group", "userName", "groupName"].map((k) => knownString(props, k)).find((n) => n !== undefined);
-        return name === undefined ? kind : `${kind} "${name}"`;
-    }
-    if (type === POLICY_ATTACHMENT_TYPE) {
-        const holders = ["users", "groups"].filter((k) => {
-            const r = readProp(props, k);
-            return r.state === "unknown" || (r.state === "known" && Array.isArray(r.value) && r.value.length > 0);
-        });
-        if (holders.length > 0) return `policy attachment to IAM ${holders.join(" and ")}`;
-    }
-    return undefined;
+  const kind = USER_AND_GROUP_TYPES[type];
+  if (kind !== undefined) {
+    const name = ["name", "user", "group", "userName", "groupName"].map((k) => knownString(props, k)).find((n) => n !== undefined);
+    return name === undefined ? kind : `${kind} "${name}"`;
+  }
+  if (type === POLICY_ATTACHMENT_TYPE) {
+    const holders = ["users", "groups"].filter((k) => {
+      const r = readProp(props, k);
+      return r.state === "unknown" || (r.state === "known" && Array.isArray(r.value) && r.value.length > 0);
+    });
+    if (holders.length > 0) return `policy attachment to IAM ${holders.join(" and ")}`;
+  }
+  return undefined;
 }
 
 const configSchema: PolicyConfigSchema = {
-    properties: {
-        targetProjects: {
-            type: "array",
-            items: { type: "string", minLength: 1 },
-            default: ["target-account"],
-            description: "Pulumi projects whose stacks are target accounts.",
-        },
-        targetStackTags: {
-            type: "object",
-            additionalProperties: { type: "string" },
-            default: {},
-            description: 'Stack tags that also mark a target-account stack: tag name -> value (`"*"` for any value).',
-        },
+  properties: {
+    targetProjects: {
+      type: "array",
+      items: { type: "string", minLength: 1 },
+      default: ["target-account"],
+      description: "Pulumi projects whose stacks are target accounts.",
     },
+    targetStackTags: {
+      type: "object",
+      additionalProperties: { type: "string" },
+      default: {},
+      description: 'Stack tags that also mark a target-account stack: tag name -> value (`"*"` for any value).',
+    },
+  },
 };
 
 export const iamNoUsersInTargetAccounts: ResourceValidationPolicy = {
-    name: "iam-no-users-in-target-accounts",
-    description:
-        "Target-account stacks hold no IAM users or groups, nor their access keys, login profiles, policies, attachments or memberships: people sign in to the Jump account and switch role.",
-    enforcementLevel: "mandatory",
-    severity: "high",
-    remediationSteps: "Create the user in the jump-account project and give its group the right to assume a role in this account.",
-    configSchema,
-    validateResource: (args, report) => {
-        const cfg = configOf<NoUsersConfig>(configSchema, args);
-        const project = projectOfUrn(args.urn);
-        const reason = targetStackReason(project, args.stackTags, cfg);
-        if (reason === undefined) args.notApplicable(`project "${project ?? "?"}" is not a target-account project`);
-        const what = userOrGroupResource(args.type, args.props);
-        if (what === undefined) return;
-        report(`${what} (resource "${args.name}", ${args.type}) is not allowed here: ${reason}.`);
-    },
+  name: "iam-no-users-in-target-accounts",
+  description:
+    "Target-account stacks hold no IAM users or groups, nor their access keys, login profiles, policies, attachments or memberships: people sign in to the Jump account and switch role.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediationSteps: "Create the user in the jump-account project and give its group the right to assume a role in this account.",
+  configSchema,
+  validateResource: (args, report) => {
+    const cfg = configOf<NoUsersConfig>(configSchema, args);
+    const project = projectOfUrn(args.urn);
+    const reason = targetStackReason(project, args.stackTags, cfg);
+    if (reason === undefined) args.notApplicable(`project "${project ?? "?"}" is not a target-account project`);
+    const what = userOrGroupResource(args.type, args.props);
+    if (what === undefined) return;
+    report(`${what} (resource "${args.name}", ${args.type}) is not allowed here: ${reason}.`);
+  },
 };

@@ -12,10 +12,5 @@ import { iamRoleRequiresPermissionsBoundary } from "./iam-role-requires-permissi
 import { PACK_NAME } from "./policies";
 
 new PolicyPack(PACK_NAME, {
-    policies: [
-        iamRoleRequiresPermissionsBoundary,
-        iamNoUsersInTargetAccounts,
-        iamBoundaryPolicyIntegrity,
-        iamCrossAccountTrustRequiresMfa,
-    ],
+  policies: [iamRoleRequiresPermissionsBoundary, iamNoUsersInTargetAccounts, iamBoundaryPolicyIntegrity, iamCrossAccountTrustRequiresMfa],
 });

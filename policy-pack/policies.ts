@@ -13,8 +13,8 @@ import { iamRoleRequiresPermissionsBoundary } from "./iam-role-requires-permissi
 export const PACK_NAME = "jump-account-guardrails";
 
 export const policies: Policies = [
-    iamRoleRequiresPermissionsBoundary,
-    iamNoUsersInTargetAccounts,
-    iamBoundaryPolicyIntegrity,
-    iamCrossAccountTrustRequiresMfa,
+  iamRoleRequiresPermissionsBoundary,
+  iamNoUsersInTargetAccounts,
+  iamBoundaryPolicyIntegrity,
+  iamCrossAccountTrustRequiresMfa,
 ];

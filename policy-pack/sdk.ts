@@ -7,17 +7,17 @@ import * as policy from "@pulumi/policy";
 
 /** Thrown by the props proxy when a policy reads a value that is unknown during preview. */
 export interface UnknownValueErrorInstance extends Error {
-    /** The property path of the unknown value, e.g. `["permissionsBoundary"]`. */
-    readonly props: string[];
-    readonly unknownTypeSentinel: string;
+  /** The property path of the unknown value, e.g. `["permissionsBoundary"]`. */
+  readonly props: string[];
+  readonly unknownTypeSentinel: string;
 }
 
 interface HiddenExports {
-    unknownCheckingProxy<T extends object>(props: T): T;
-    UnknownValueError: new (sentinel: string, props: string[]) => UnknownValueErrorInstance;
-    getPulumiType(o: unknown): string | undefined;
-    isResourcePolicy(p: unknown): boolean;
-    isStackPolicy(p: unknown): boolean;
+  unknownCheckingProxy<T extends object>(props: T): T;
+  UnknownValueError: new (sentinel: string, props: string[]) => UnknownValueErrorInstance;
+  getPulumiType(o: unknown): string | undefined;
+  isResourcePolicy(p: unknown): boolean;
+  isStackPolicy(p: unknown): boolean;
 }
 
 const hidden = policy as unknown as HiddenExports;

@@ -62,26 +62,159 @@ describe("config: the valid minimum", () => {
 
 describe("config: every kind of mistake names its key, its value and what was expected", () => {
   const cases: { name: string; raw: RawConfig; key: string; value: string; expected: RegExp; target?: boolean }[] = [
-    { name: "account id not 12 digits", raw: jumpWith("jump-account:targets", [{ accountId: "44445555666", name: "prod", roles: [{ name: "admin", groups: ["admins"] }] }]), key: "jump-account:targets[0].accountId", value: '"44445555666"', expected: /12-digit/ },
-    { name: "account id given as a number", raw: jumpWith("jump-account:targets", [{ accountId: 444455556666, name: "prod", roles: [{ name: "admin", groups: ["admins"] }] }]), key: "jump-account:targets[0].accountId", value: "444455556666", expected: /quoted string/ },
-    { name: "IAM name with a bad character", raw: jumpWith("jump-account:users", [{ name: "alice smith", groups: ["admins"] }]), key: "jump-account:users[0].name", value: '"alice smith"', expected: /letters, digits/ },
-    { name: "user name over 64 characters", raw: jumpWith("jump-account:users", [{ name: "u".repeat(65), groups: ["admins"] }]), key: "jump-account:users[0].name", value: '"uuuu', expected: /at most 64/ },
-    { name: "role name over 64 characters", raw: jumpWith("jump-account:targets", [{ accountId: "444455556666", name: "prod", roles: [{ name: "r".repeat(65), groups: ["admins"] }] }]), key: "jump-account:targets[0].roles[0].name", value: '"rrrr', expected: /at most 64/ },
-    { name: "path without the trailing slash", raw: jumpWith("jump-account:users", [{ name: "alice", path: "/people", groups: ["admins"] }]), key: "jump-account:users[0].path", value: '"/people"', expected: /starts and ends with "\/"/ },
-    { name: "duplicate user", raw: jumpWith("jump-account:users", [{ name: "alice", groups: ["admins"] }, { name: "alice", groups: ["admins"] }]), key: "jump-account:users", value: '"alice"', expected: /each user name once/ },
-    { name: "duplicate group", raw: jumpWith("jump-account:groups", [{ name: "admins" }, { name: "admins" }]), key: "jump-account:groups", value: '"admins"', expected: /each group name once/ },
-    { name: "duplicate target account", raw: jumpWith("jump-account:targets", [{ accountId: "444455556666", name: "a", roles: [{ name: "admin", groups: ["admins"] }] }, { accountId: "444455556666", name: "b", roles: [{ name: "admin", groups: ["admins"] }] }]), key: "jump-account:targets", value: '"444455556666"', expected: /each target account id once/ },
-    { name: "unknown top-level key", raw: jumpWith("jump-account:usres", []), key: "jump-account:usres", value: '"[]"', expected: /unknown key; expected one of .*jump-account:users/ },
-    { name: "unknown nested key", raw: jumpWith("jump-account:users", [{ name: "alice", groups: ["admins"], mfa: true }]), key: "jump-account:users[0].mfa", value: "true", expected: /unknown key; expected one of name, path, groups/ },
-    { name: "session duration over 12 hours", raw: jumpWith("jump-account:targets", [{ accountId: "444455556666", name: "prod", roles: [{ name: "admin", groups: ["admins"], maxSessionDuration: 50000 }] }]), key: "jump-account:targets[0].roles[0].maxSessionDuration", value: "50000", expected: /3600 to 43200 seconds/ },
-    { name: "user in an undeclared group", raw: jumpWith("jump-account:users", [{ name: "alice", groups: ["admin"] }]), key: "jump-account:users[0].groups[0]", value: '"admin"', expected: /group declared in jump-account:groups \(admins\)/ },
-    { name: "role mapped to an undeclared group", raw: jumpWith("jump-account:targets", [{ accountId: "444455556666", name: "prod", roles: [{ name: "admin", groups: ["ops"] }] }]), key: "jump-account:targets[0].roles[0].groups[0]", value: '"ops"', expected: /group declared/ },
-    { name: "the Jump account as its own target", raw: jumpWith("jump-account:targets", [{ accountId: "111122223333", name: "self", roles: [{ name: "admin", groups: ["admins"] }] }]), key: "jump-account:targets[0].accountId", value: '"111122223333"', expected: /other than the Jump account/ },
-    { name: "allowedAccountIds missing", raw: { ...validJump, "aws:allowedAccountIds": undefined as unknown as string }, key: "aws:allowedAccountIds", value: "missing", expected: /exactly one 12-digit/ },
-    { name: "allowedAccountIds with two accounts", raw: jumpWith("aws:allowedAccountIds", ["111122223333", "444455556666"]), key: "aws:allowedAccountIds", value: '["111122223333","444455556666"]', expected: /exactly one/ },
-    { name: "boundary profile misspelt", raw: { ...validTarget, "target-account:boundaryProfile": "harden" }, key: "target-account:boundaryProfile", value: '"harden"', expected: /one of seed, hardened/, target: true },
-    { name: "jump stack name malformed", raw: { ...validTarget, "target-account:jumpStack": "acme jump" }, key: "target-account:jumpStack", value: '"acme jump"', expected: /<organization>\/<project>\/<stack>/, target: true },
-    { name: "boolean given as a word", raw: { ...validTarget, "target-account:enableProtection": "yes" }, key: "target-account:enableProtection", value: '"yes"', expected: /YAML\/JSON value/, target: true },
+    {
+      name: "account id not 12 digits",
+      raw: jumpWith("jump-account:targets", [{ accountId: "44445555666", name: "prod", roles: [{ name: "admin", groups: ["admins"] }] }]),
+      key: "jump-account:targets[0].accountId",
+      value: '"44445555666"',
+      expected: /12-digit/,
+    },
+    {
+      name: "account id given as a number",
+      raw: jumpWith("jump-account:targets", [{ accountId: 444455556666, name: "prod", roles: [{ name: "admin", groups: ["admins"] }] }]),
+      key: "jump-account:targets[0].accountId",
+      value: "444455556666",
+      expected: /quoted string/,
+    },
+    {
+      name: "IAM name with a bad character",
+      raw: jumpWith("jump-account:users", [{ name: "alice smith", groups: ["admins"] }]),
+      key: "jump-account:users[0].name",
+      value: '"alice smith"',
+      expected: /letters, digits/,
+    },
+    {
+      name: "user name over 64 characters",
+      raw: jumpWith("jump-account:users", [{ name: "u".repeat(65), groups: ["admins"] }]),
+      key: "jump-account:users[0].name",
+      value: '"uuuu',
+      expected: /at most 64/,
+    },
+    {
+      name: "role name over 64 characters",
+      raw: jumpWith("jump-account:targets", [
+        { accountId: "444455556666", name: "prod", roles: [{ name: "r".repeat(65), groups: ["admins"] }] },
+      ]),
+      key: "jump-account:targets[0].roles[0].name",
+      value: '"rrrr',
+      expected: /at most 64/,
+    },
+    {
+      name: "path without the trailing slash",
+      raw: jumpWith("jump-account:users", [{ name: "alice", path: "/people", groups: ["admins"] }]),
+      key: "jump-account:users[0].path",
+      value: '"/people"',
+      expected: /starts and ends with "\/"/,
+    },
+    {
+      name: "duplicate user",
+      raw: jumpWith("jump-account:users", [
+        { name: "alice", groups: ["admins"] },
+        { name: "alice", groups: ["admins"] },
+      ]),
+      key: "jump-account:users",
+      value: '"alice"',
+      expected: /each user name once/,
+    },
+    {
+      name: "duplicate group",
+      raw: jumpWith("jump-account:groups", [{ name: "admins" }, { name: "admins" }]),
+      key: "jump-account:groups",
+      value: '"admins"',
+      expected: /each group name once/,
+    },
+    {
+      name: "duplicate target account",
+      raw: jumpWith("jump-account:targets", [
+        { accountId: "444455556666", name: "a", roles: [{ name: "admin", groups: ["admins"] }] },
+        { accountId: "444455556666", name: "b", roles: [{ name: "admin", groups: ["admins"] }] },
+      ]),
+      key: "jump-account:targets",
+      value: '"444455556666"',
+      expected: /each target account id once/,
+    },
+    {
+      name: "unknown top-level key",
+      raw: jumpWith("jump-account:usres", []),
+      key: "jump-account:usres",
+      value: '"[]"',
+      expected: /unknown key; expected one of .*jump-account:users/,
+    },
+    {
+      name: "unknown nested key",
+      raw: jumpWith("jump-account:users", [{ name: "alice", groups: ["admins"], mfa: true }]),
+      key: "jump-account:users[0].mfa",
+      value: "true",
+      expected: /unknown key; expected one of name, path, groups/,
+    },
+    {
+      name: "session duration over 12 hours",
+      raw: jumpWith("jump-account:targets", [
+        { accountId: "444455556666", name: "prod", roles: [{ name: "admin", groups: ["admins"], maxSessionDuration: 50000 }] },
+      ]),
+      key: "jump-account:targets[0].roles[0].maxSessionDuration",
+      value: "50000",
+      expected: /3600 to 43200 seconds/,
+    },
+    {
+      name: "user in an undeclared group",
+      raw: jumpWith("jump-account:users", [{ name: "alice", groups: ["admin"] }]),
+      key: "jump-account:users[0].groups[0]",
+      value: '"admin"',
+      expected: /group declared in jump-account:groups \(admins\)/,
+    },
+    {
+      name: "role mapped to an undeclared group",
+      raw: jumpWith("jump-account:targets", [{ accountId: "444455556666", name: "prod", roles: [{ name: "admin", groups: ["ops"] }] }]),
+      key: "jump-account:targets[0].roles[0].groups[0]",
+      value: '"ops"',
+      expected: /group declared/,
+    },
+    {
+      name: "the Jump account as its own target",
+      raw: jumpWith("jump-account:targets", [{ accountId: "111122223333", name: "self", roles: [{ name: "admin", groups: ["admins"] }] }]),
+      key: "jump-account:targets[0].accountId",
+      value: '"111122223333"',
+      expected: /other than the Jump account/,
+    },
+    {
+      name: "allowedAccountIds missing",
+      raw: { ...validJump, "aws:allowedAccountIds": undefined as unknown as string },
+      key: "aws:allowedAccountIds",
+      value: "missing",
+      expected: /exactly one 12-digit/,
+    },
+    {
+      name: "allowedAccountIds with two accounts",
+      raw: jumpWith("aws:allowedAccountIds", ["111122223333", "444455556666"]),
+      key: "aws:allowedAccountIds",
+      value: '["111122223333","444455556666"]',
+      expected: /exactly one/,
+    },
+    {
+      name: "boundary profile misspelt",
+      raw: { ...validTarget, "target-account:boundaryProfile": "harden" },
+      key: "target-account:boundaryProfile",
+      value: '"harden"',
+      expected: /one of seed, hardened/,
+      target: true,
+    },
+    {
+      name: "jump stack name malformed",
+      raw: { ...validTarget, "target-account:jumpStack": "acme jump" },
+      key: "target-account:jumpStack",
+      value: '"acme jump"',
+      expected: /<organization>\/<project>\/<stack>/,
+      target: true,
+    },
+    {
+      name: "boolean given as a word",
+      raw: { ...validTarget, "target-account:enableProtection": "yes" },
+      key: "target-account:enableProtection",
+      value: '"yes"',
+      expected: /YAML\/JSON value/,
+      target: true,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -96,7 +229,10 @@ describe("config: every kind of mistake names its key, its value and what was ex
   }
 
   it("reports every problem at once, one line each", () => {
-    const raw = jumpWith("jump-account:users", [{ name: "a b", groups: ["admins"] }, { name: "c", path: "x", groups: ["admins"] }]);
+    const raw = jumpWith("jump-account:users", [
+      { name: "a b", groups: ["admins"] },
+      { name: "c", path: "x", groups: ["admins"] },
+    ]);
     const problems = problemsOf(() => parseJumpConfig(raw, JUMP));
     assert.equal(problems.length, 2);
   });

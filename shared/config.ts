@@ -8,7 +8,11 @@ import { z } from "zod";
 import { ACCOUNT_ID } from "./iam-limits";
 import { jumpConfigSchema, targetConfigSchema } from "./config-schema";
 
-type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 export type JumpSettings = DeepReadonly<z.output<typeof jumpConfigSchema>>;
 export type TargetSettings = DeepReadonly<z.output<typeof targetConfigSchema>>;
@@ -96,7 +100,16 @@ function parseNamespace<S extends z.ZodObject>(schema: S, raw: RawConfig, id: St
     const key = fullKey.slice(ns.length + 1);
     const field = schema.shape[key] as z.ZodType | undefined;
     if (!field) {
-      problems.push(problem(id, fullKey, text, `unknown key; expected one of ${Object.keys(schema.shape).map((k) => `${ns}:${k}`).join(", ")}`));
+      problems.push(
+        problem(
+          id,
+          fullKey,
+          text,
+          `unknown key; expected one of ${Object.keys(schema.shape)
+            .map((k) => `${ns}:${k}`)
+            .join(", ")}`,
+        ),
+      );
       continue;
     }
     if (takesString(field)) {
@@ -115,7 +128,14 @@ function parseNamespace<S extends z.ZodObject>(schema: S, raw: RawConfig, id: St
     if (issue.code === "unrecognized_keys") {
       for (const k of issue.keys) {
         const path = [...issue.path, k];
-        problems.push(problem(id, keyPath(ns, path), valueAt(values, path), `unknown key; expected one of ${Object.keys(shapeAt(schema, issue.path)).join(", ")}`));
+        problems.push(
+          problem(
+            id,
+            keyPath(ns, path),
+            valueAt(values, path),
+            `unknown key; expected one of ${Object.keys(shapeAt(schema, issue.path)).join(", ")}`,
+          ),
+        );
       }
       continue;
     }
@@ -147,7 +167,8 @@ function shapeAt(schema: z.ZodType, path: readonly PropertyKey[]): Record<string
 /** The stack's own account: `aws:allowedAccountIds`, which must name exactly one account. */
 function accountIdOf(raw: RawConfig, id: StackIdentity, problems: string[]): string | undefined {
   const text = raw[ALLOWED_ACCOUNTS_KEY];
-  const expected = "expected a list of exactly one 12-digit account id, e.g. [\"111122223333\"]: it pins the AWS provider to this stack's account";
+  const expected =
+    'expected a list of exactly one 12-digit account id, e.g. ["111122223333"]: it pins the AWS provider to this stack\'s account';
   if (text === undefined) {
     problems.push(problem(id, ALLOWED_ACCOUNTS_KEY, undefined, expected));
     return undefined;
@@ -179,29 +200,65 @@ export function assumeRolePolicyNameOf(group: GroupSettings): string {
 function crossCheckJump(cfg: JumpConfig, id: StackIdentity, problems: string[]): void {
   const ns = id.project;
   const groupNames = new Set(cfg.groups.map((g) => g.name));
-  for (const d of duplicates(cfg.users.map((u) => u.name))) problems.push(problem(id, `${ns}:users`, d, "expected each user name once (IAM user names are unique in an account)"));
+  for (const d of duplicates(cfg.users.map((u) => u.name)))
+    problems.push(problem(id, `${ns}:users`, d, "expected each user name once (IAM user names are unique in an account)"));
   for (const d of duplicates(cfg.groups.map((g) => g.name))) problems.push(problem(id, `${ns}:groups`, d, "expected each group name once"));
-  for (const d of duplicates(cfg.targets.map((t) => t.accountId))) problems.push(problem(id, `${ns}:targets`, d, "expected each target account id once"));
-  for (const d of duplicates(cfg.targets.map((t) => t.name))) problems.push(problem(id, `${ns}:targets`, d, "expected each target name once"));
+  for (const d of duplicates(cfg.targets.map((t) => t.accountId)))
+    problems.push(problem(id, `${ns}:targets`, d, "expected each target account id once"));
+  for (const d of duplicates(cfg.targets.map((t) => t.name)))
+    problems.push(problem(id, `${ns}:targets`, d, "expected each target name once"));
   cfg.users.forEach((u, i) =>
     u.groups.forEach((g, j) => {
-      if (!groupNames.has(g)) problems.push(problem(id, `${ns}:users[${i}].groups[${j}]`, g, `expected a group declared in ${ns}:groups (${[...groupNames].join(", ")})`));
+      if (!groupNames.has(g))
+        problems.push(
+          problem(id, `${ns}:users[${i}].groups[${j}]`, g, `expected a group declared in ${ns}:groups (${[...groupNames].join(", ")})`),
+        );
     }),
   );
   cfg.targets.forEach((t, i) => {
-    if (t.accountId === cfg.accountId) problems.push(problem(id, `${ns}:targets[${i}].accountId`, t.accountId, "expected a target account other than the Jump account itself"));
-    for (const d of duplicates(t.roles.map((r) => r.name))) problems.push(problem(id, `${ns}:targets[${i}].roles`, d, "expected each role name once per account (IAM role names are unique in an account, whatever the path)"));
+    if (t.accountId === cfg.accountId)
+      problems.push(
+        problem(id, `${ns}:targets[${i}].accountId`, t.accountId, "expected a target account other than the Jump account itself"),
+      );
+    for (const d of duplicates(t.roles.map((r) => r.name)))
+      problems.push(
+        problem(
+          id,
+          `${ns}:targets[${i}].roles`,
+          d,
+          "expected each role name once per account (IAM role names are unique in an account, whatever the path)",
+        ),
+      );
     t.roles.forEach((r, j) =>
       r.groups.forEach((g, k) => {
-        if (!groupNames.has(g)) problems.push(problem(id, `${ns}:targets[${i}].roles[${j}].groups[${k}]`, g, `expected a group declared in ${ns}:groups (${[...groupNames].join(", ")})`));
+        if (!groupNames.has(g))
+          problems.push(
+            problem(
+              id,
+              `${ns}:targets[${i}].roles[${j}].groups[${k}]`,
+              g,
+              `expected a group declared in ${ns}:groups (${[...groupNames].join(", ")})`,
+            ),
+          );
       }),
     );
   });
   const policyNames = [cfg.selfServicePolicyName, ...cfg.groups.map(assumeRolePolicyNameOf)];
-  for (const d of duplicates(policyNames)) problems.push(problem(id, `${ns}:groups`, d, "expected distinct managed policy names (group assume-role policies and selfServicePolicyName)"));
+  for (const d of duplicates(policyNames))
+    problems.push(
+      problem(id, `${ns}:groups`, d, "expected distinct managed policy names (group assume-role policies and selfServicePolicyName)"),
+    );
   cfg.groups.forEach((g, i) => {
     const name = assumeRolePolicyNameOf(g);
-    if (name.length > 128) problems.push(problem(id, `${ns}:groups[${i}].assumeRolePolicyName`, name, "expected a policy name of at most 128 characters: set assumeRolePolicyName explicitly"));
+    if (name.length > 128)
+      problems.push(
+        problem(
+          id,
+          `${ns}:groups[${i}].assumeRolePolicyName`,
+          name,
+          "expected a policy name of at most 128 characters: set assumeRolePolicyName explicitly",
+        ),
+      );
   });
 }
 

@@ -12,7 +12,9 @@ export interface TargetRole {
 }
 
 export function targetRoles(cfg: JumpConfig): TargetRole[] {
-  return memo(cfg, "targetRoles", () => cfg.targets.flatMap((target) => target.roles.map((role) => ({ target, role, arn: roleArn(target.accountId, role.path, role.name) }))));
+  return memo(cfg, "targetRoles", () =>
+    cfg.targets.flatMap((target) => target.roles.map((role) => ({ target, role, arn: roleArn(target.accountId, role.path, role.name) }))),
+  );
 }
 
 /** Roles the members of `groupName` may assume. */

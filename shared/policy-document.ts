@@ -11,7 +11,8 @@ export type ConditionBlock = Readonly<Record<string, Readonly<Record<string, One
 export interface PolicyStatement {
   readonly Sid?: string;
   readonly Effect: "Allow" | "Deny";
-  readonly Principal?: "*" | Readonly<{ AWS: OneOrMany<string> }> | Readonly<{ Service: OneOrMany<string> }> | Readonly<{ Federated: OneOrMany<string> }>;
+  readonly Principal?:
+    "*" | Readonly<{ AWS: OneOrMany<string> }> | Readonly<{ Service: OneOrMany<string> }> | Readonly<{ Federated: OneOrMany<string> }>;
   readonly Action?: OneOrMany<string>;
   readonly NotAction?: OneOrMany<string>;
   readonly Resource?: OneOrMany<string>;
@@ -53,8 +54,10 @@ export function validateIdentityPolicy(doc: PolicyDocument): string[] {
   const problems: string[] = [];
   doc.Statement.forEach((s, i) => {
     if (s.Principal !== undefined) problems.push(`statement ${i}: an identity policy cannot name a Principal`);
-    if ((s.Action === undefined) === (s.NotAction === undefined)) problems.push(`statement ${i}: exactly one of Action and NotAction is required`);
-    if ((s.Resource === undefined) === (s.NotResource === undefined)) problems.push(`statement ${i}: exactly one of Resource and NotResource is required`);
+    if ((s.Action === undefined) === (s.NotAction === undefined))
+      problems.push(`statement ${i}: exactly one of Action and NotAction is required`);
+    if ((s.Resource === undefined) === (s.NotResource === undefined))
+      problems.push(`statement ${i}: exactly one of Resource and NotResource is required`);
   });
   return problems;
 }
@@ -65,7 +68,8 @@ export function validateTrustPolicy(doc: PolicyDocument): string[] {
   doc.Statement.forEach((s, i) => {
     if (s.Principal === undefined) problems.push(`statement ${i}: a trust policy statement needs a Principal`);
     if (s.Resource !== undefined || s.NotResource !== undefined) problems.push(`statement ${i}: a trust policy cannot name a Resource`);
-    if ((s.Action === undefined) === (s.NotAction === undefined)) problems.push(`statement ${i}: exactly one of Action and NotAction is required`);
+    if ((s.Action === undefined) === (s.NotAction === undefined))
+      problems.push(`statement ${i}: exactly one of Action and NotAction is required`);
   });
   return problems;
 }

@@ -32,14 +32,26 @@ export function jumpQuotaProblems(cfg: JumpConfig, id: StackIdentity): string[] 
   const ns = id.project;
   const problems: string[] = [];
   const selfSize = policySize(selfServicePolicy());
-  if (selfSize > LIMITS.managedPolicyChars) problems.push(over(id, `policy "${cfg.selfServicePolicyName}"`, selfSize, LIMITS.managedPolicyChars, "managed policy size", "shorten it"));
+  if (selfSize > LIMITS.managedPolicyChars)
+    problems.push(
+      over(id, `policy "${cfg.selfServicePolicyName}"`, selfSize, LIMITS.managedPolicyChars, "managed policy size", "shorten it"),
+    );
 
   cfg.groups.forEach((g, i) => {
     const docs = groupAssumeRolePolicies(cfg, g);
     for (const d of docs) {
       const size = policySize(d.document);
       if (size > LIMITS.managedPolicyChars) {
-        problems.push(over(id, `policy "${d.name}" (group ${g.name}'s assume-role policy)`, size, LIMITS.managedPolicyChars, "managed policy size", `set ${ns}:assumeRoleStrategy to "role-pattern" or "auto", or shorten role paths and names`));
+        problems.push(
+          over(
+            id,
+            `policy "${d.name}" (group ${g.name}'s assume-role policy)`,
+            size,
+            LIMITS.managedPolicyChars,
+            "managed policy size",
+            `set ${ns}:assumeRoleStrategy to "role-pattern" or "auto", or shorten role paths and names`,
+          ),
+        );
       }
     }
     if (docs.length + 1 > LIMITS.managedPoliciesPerGroup) {
@@ -66,13 +78,17 @@ export function jumpQuotaProblems(cfg: JumpConfig, id: StackIdentity): string[] 
   for (const g of tagged) {
     const key = groupTagKey(g);
     if (key.length > MAX_TAG_KEY_LENGTH) {
-      problems.push(`stack "${id.stack}": group "${g}" is trusted through the tag "${key}", ${key.length} characters; the IAM quota is ${MAX_TAG_KEY_LENGTH} per tag key; use a group name of at most ${MAX_TAG_KEY_LENGTH - key.length + g.length} characters, or ${ns}:trustStrategy "users"`);
+      problems.push(
+        `stack "${id.stack}": group "${g}" is trusted through the tag "${key}", ${key.length} characters; the IAM quota is ${MAX_TAG_KEY_LENGTH} per tag key; use a group name of at most ${MAX_TAG_KEY_LENGTH - key.length + g.length} characters, or ${ns}:trustStrategy "users"`,
+      );
     }
   }
   cfg.users.forEach((u, i) => {
     const count = BASE_USER_TAGS + u.groups.filter((g) => tagged.has(g)).length;
     if (count > MAX_TAGS_PER_USER) {
-      problems.push(`stack "${id.stack}": ${ns}:users[${i}] (${u.name}) would carry ${count} tags (one per tag-trusted group); the IAM quota is ${MAX_TAGS_PER_USER} per user; put the user in fewer groups`);
+      problems.push(
+        `stack "${id.stack}": ${ns}:users[${i}] (${u.name}) would carry ${count} tags (one per tag-trusted group); the IAM quota is ${MAX_TAGS_PER_USER} per user; put the user in fewer groups`,
+      );
     }
   });
   return problems;
@@ -85,7 +101,9 @@ export function trustQuotaProblems(contract: JumpContract, id: StackIdentity, st
     if (onlyAccount !== undefined && t.accountId !== onlyAccount) continue;
     for (const r of t.roles) {
       if (r.trust.strategy === "users" && r.trust.principalArns.length === 0) {
-        problems.push(`stack "${id.stack}": role ${r.name} in ${t.accountId} (${t.name}) admits no user (its groups ${r.groups.join(", ")} have no members); the "users" trust strategy needs at least one; add a member or set ${strategyKey} to "group-tags" or "auto"`);
+        problems.push(
+          `stack "${id.stack}": role ${r.name} in ${t.accountId} (${t.name}) admits no user (its groups ${r.groups.join(", ")} have no members); the "users" trust strategy needs at least one; add a member or set ${strategyKey} to "group-tags" or "auto"`,
+        );
         continue;
       }
       const size = policySize(trustPolicy({ trust: r.trust, jumpAccountId: contract.jumpAccountId, mfaMaxAgeSeconds: r.mfaMaxAgeSeconds }));
@@ -112,5 +130,3 @@ export function trustQuotaProblems(contract: JumpContract, id: StackIdentity, st
 export function assertWithinQuotas(problems: readonly string[]): void {
   if (problems.length > 0) throw new QuotaError(problems);
 }
-
-

@@ -21,7 +21,9 @@ export function groupTagKey(groupName: string): string {
 export function trustSpecFor(cfg: JumpConfig, role: RoleSettings): TrustSpec {
   const tags: TrustSpec = { strategy: "group-tags", tagKeys: [...role.groups].sort().map(groupTagKey) };
   if (cfg.trustStrategy === "group-tags") return tags;
-  const principalArns = usersOfRole(cfg, role).map((u) => userArnOf(cfg, u)).sort();
+  const principalArns = usersOfRole(cfg, role)
+    .map((u) => userArnOf(cfg, u))
+    .sort();
   if (cfg.trustStrategy === "users") return { strategy: "users", principalArns };
   if (principalArns.length === 0) return tags;
   // The ARNs alone are a lower bound of the document's size: no need to build one that cannot fit.
@@ -35,7 +37,8 @@ export function trustSpecFor(cfg: JumpConfig, role: RoleSettings): TrustSpec {
 export function taggedGroups(cfg: JumpConfig): ReadonlySet<string> {
   return memo(cfg, "taggedGroups", () => {
     const out = new Set<string>();
-    for (const t of jumpContract(cfg).targets) for (const r of t.roles) if (r.trust.strategy === "group-tags") r.groups.forEach((g) => out.add(g));
+    for (const t of jumpContract(cfg).targets)
+      for (const r of t.roles) if (r.trust.strategy === "group-tags") r.groups.forEach((g) => out.add(g));
     return out;
   });
 }
@@ -77,7 +80,10 @@ function buildGroupAssumeRolePolicies(cfg: JumpConfig, group: GroupSettings): Na
         entry.accountIds.push(it.accountId);
         byNames.set(key, entry);
       }
-      return { Version: "2012-10-17", Statement: [...byNames.values()].map((e) => assumeRolePatternStatement({ pathsAndNames: e.names, accountIds: e.accountIds })) };
+      return {
+        Version: "2012-10-17",
+        Statement: [...byNames.values()].map((e) => assumeRolePatternStatement({ pathsAndNames: e.names, accountIds: e.accountIds })),
+      };
     });
   };
   let docs: PolicyDocument[];
@@ -100,8 +106,6 @@ export function managedPolicyCountOf(cfg: JumpConfig, group: GroupSettings): num
   return groupAssumeRolePolicies(cfg, group).length + 1;
 }
 
-
-
 /** The contract the jump stack exports for the target stacks. */
 export function jumpContract(cfg: JumpConfig): JumpContract {
   return memo(cfg, "jumpContract", () => buildJumpContract(cfg));
@@ -115,19 +119,16 @@ function buildJumpContract(cfg: JumpConfig): JumpContract {
     targets: cfg.targets.map((t) => ({
       accountId: t.accountId,
       name: t.name,
-      roles: t.roles.map(
-        (r): RoleContract => ({
-          name: r.name,
-          path: r.path,
-          arn: roleArn(t.accountId, r.path, r.name),
-          groups: [...r.groups],
-          managedPolicyArns: [...r.managedPolicyArns],
-          maxSessionDuration: r.maxSessionDuration,
-          ...(r.mfaMaxAgeSeconds !== undefined ? { mfaMaxAgeSeconds: r.mfaMaxAgeSeconds } : {}),
-          trust: trustSpecFor(cfg, r),
-        }),
-      ),
+      roles: t.roles.map((r): RoleContract => ({
+        name: r.name,
+        path: r.path,
+        arn: roleArn(t.accountId, r.path, r.name),
+        groups: [...r.groups],
+        managedPolicyArns: [...r.managedPolicyArns],
+        maxSessionDuration: r.maxSessionDuration,
+        ...(r.mfaMaxAgeSeconds !== undefined ? { mfaMaxAgeSeconds: r.mfaMaxAgeSeconds } : {}),
+        trust: trustSpecFor(cfg, r),
+      })),
     })),
   };
 }
-

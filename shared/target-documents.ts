@@ -34,8 +34,18 @@ export function targetDocuments(args: TargetDocumentArgs): TargetDocuments {
   const shieldedRoleArns = [...args.roles.map((r) => r.arn), ...args.protectedRoleNames.map((n) => roleArn(args.accountId, "/", n))];
   return {
     boundaryPolicyArn,
-    boundary: boundaryPolicy(args.boundaryProfile, { boundaryArn: boundaryPolicyArn, accountId: args.accountId, shieldedRoleArns, delegatedPath: args.delegatedPath }),
-    trustPolicies: new Map(args.roles.map((r) => [r.name, trustPolicy({ trust: r.trust, jumpAccountId: args.jumpAccountId, mfaMaxAgeSeconds: r.mfaMaxAgeSeconds })])),
+    boundary: boundaryPolicy(args.boundaryProfile, {
+      boundaryArn: boundaryPolicyArn,
+      accountId: args.accountId,
+      shieldedRoleArns,
+      delegatedPath: args.delegatedPath,
+    }),
+    trustPolicies: new Map(
+      args.roles.map((r) => [
+        r.name,
+        trustPolicy({ trust: r.trust, jumpAccountId: args.jumpAccountId, mfaMaxAgeSeconds: r.mfaMaxAgeSeconds }),
+      ]),
+    ),
   };
 }
 

@@ -23,7 +23,12 @@ describe("target-account program (example stacks, under mocks)", () => {
   it("creates the boundary and one role per contract role, all under the TargetAccount component", () => {
     const [component] = ofType(sandbox, "jumpenv:index:TargetAccount");
     for (const r of sandbox.resources.filter((x) => x !== component)) assert.equal(r.options.parent, component.urn);
-    assert.deepEqual(ofType(sandbox, "aws:iam/role:Role").map((r) => r.props.name).sort(), ["read-only", "restricted-admin"]);
+    assert.deepEqual(
+      ofType(sandbox, "aws:iam/role:Role")
+        .map((r) => r.props.name)
+        .sort(),
+      ["read-only", "restricted-admin"],
+    );
     assert.equal(ofType(sandbox, "aws:iam/policy:Policy").length, 1);
   });
 
@@ -40,16 +45,29 @@ describe("target-account program (example stacks, under mocks)", () => {
   });
 
   it("attaches AdministratorAccess by default and the configured policies otherwise", () => {
-    const attached = ofType(sandbox, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => `${a.props.role} ${a.props.policyArn}`).sort();
-    assert.deepEqual(attached, ["read-only arn:aws:iam::aws:policy/ReadOnlyAccess", "restricted-admin arn:aws:iam::aws:policy/AdministratorAccess"]);
+    const attached = ofType(sandbox, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+      .map((a) => `${a.props.role} ${a.props.policyArn}`)
+      .sort();
+    assert.deepEqual(attached, [
+      "read-only arn:aws:iam::aws:policy/ReadOnlyAccess",
+      "restricted-admin arn:aws:iam::aws:policy/AdministratorAccess",
+    ]);
   });
 
   it("trusts only the mapped Jump users, only with MFA, with the optional MFA age bound", () => {
-    const roles = Object.fromEntries(ofType(sandbox, "aws:iam/role:Role").map((r) => [r.props.name, JSON.parse(String(r.props.assumeRolePolicy))]));
+    const roles = Object.fromEntries(
+      ofType(sandbox, "aws:iam/role:Role").map((r) => [r.props.name, JSON.parse(String(r.props.assumeRolePolicy))]),
+    );
     const admin = roles["restricted-admin"].Statement[0];
     assert.equal(admin.Principal.AWS, "arn:aws:iam::111122223333:user/alice");
-    assert.deepEqual(admin.Condition, { Bool: { "aws:MultiFactorAuthPresent": "true" }, NumericLessThan: { "aws:MultiFactorAuthAge": "3600" } });
-    assert.deepEqual(roles["read-only"].Statement[0].Principal.AWS, ["arn:aws:iam::111122223333:user/alice", "arn:aws:iam::111122223333:user/carol"]);
+    assert.deepEqual(admin.Condition, {
+      Bool: { "aws:MultiFactorAuthPresent": "true" },
+      NumericLessThan: { "aws:MultiFactorAuthAge": "3600" },
+    });
+    assert.deepEqual(roles["read-only"].Statement[0].Principal.AWS, [
+      "arn:aws:iam::111122223333:user/alice",
+      "arn:aws:iam::111122223333:user/carol",
+    ]);
   });
 
   it("applies maxSessionDuration from config", () => {
@@ -58,21 +76,30 @@ describe("target-account program (example stacks, under mocks)", () => {
   });
 
   it("protects the boundary and the roles by default, and not when enableProtection is false", () => {
-    for (const r of [...ofType(seed, "aws:iam/policy:Policy"), ...ofType(seed, "aws:iam/role:Role")]) assert.equal(r.options.protect, true, r.name);
-    for (const r of [...ofType(sandbox, "aws:iam/policy:Policy"), ...ofType(sandbox, "aws:iam/role:Role")]) assert.equal(r.options.protect, false, r.name);
+    for (const r of [...ofType(seed, "aws:iam/policy:Policy"), ...ofType(seed, "aws:iam/role:Role")])
+      assert.equal(r.options.protect, true, r.name);
+    for (const r of [...ofType(sandbox, "aws:iam/policy:Policy"), ...ofType(sandbox, "aws:iam/role:Role")])
+      assert.equal(r.options.protect, false, r.name);
   });
 
   it("knows the boundary ARN during preview, before anything exists", async () => {
     const preview = await runStack(env.targets[0], { stackOutputs: jumpOutputs(), preview: true });
-    for (const role of ofType(preview, "aws:iam/role:Role")) assert.match(String(role.props.permissionsBoundary), /^arn:aws:iam::\d{12}:policy\//);
+    for (const role of ofType(preview, "aws:iam/role:Role"))
+      assert.match(String(role.props.permissionsBoundary), /^arn:aws:iam::\d{12}:policy\//);
   });
 
   it("refuses an account the jump stack does not list, and registers no AWS resource", async () => {
     const wrong = withConfig(env.targets[0], { "aws:allowedAccountIds": '["999988887777"]' });
     await assert.rejects(runStack(wrong, { stackOutputs: jumpOutputs() }), (e: unknown) => {
       assert.ok(e instanceof ProgramError && e.cause instanceof ConfigError);
-      assert.match(e.message, /aws:allowedAccountIds is \["999988887777"\], but jump stack "organization\/jump-account\/jump" lists no such target/);
-      assert.deepEqual(e.resources.filter((r) => r.type.startsWith("aws:")), []);
+      assert.match(
+        e.message,
+        /aws:allowedAccountIds is \["999988887777"\], but jump stack "organization\/jump-account\/jump" lists no such target/,
+      );
+      assert.deepEqual(
+        e.resources.filter((r) => r.type.startsWith("aws:")),
+        [],
+      );
       return true;
     });
   });
@@ -82,7 +109,10 @@ describe("target-account program (example stacks, under mocks)", () => {
     await assert.rejects(runStack(env.targets[0], { stackOutputs: partial }), (e: unknown) => {
       assert.ok(e instanceof ProgramError && e.cause instanceof ConfigError);
       assert.match(e.message, /has no output "targets"/);
-      assert.deepEqual(e.resources.filter((r) => r.type.startsWith("aws:")), []);
+      assert.deepEqual(
+        e.resources.filter((r) => r.type.startsWith("aws:")),
+        [],
+      );
       return true;
     });
   });

@@ -44,7 +44,10 @@ export class TargetAccount extends pulumi.ComponentResource {
         {
           name: r.name,
           path: r.path,
-          description: `Assumed from the Jump account with MFA by: ${r.groups.join(", ")}. Capped by ${args.boundaryPolicyName}.`.slice(0, 1000),
+          description: `Assumed from the Jump account with MFA by: ${r.groups.join(", ")}. Capped by ${args.boundaryPolicyName}.`.slice(
+            0,
+            1000,
+          ),
           assumeRolePolicy: toJson(docs.trustPolicies.get(r.name)!),
           // The deterministic ARN, not boundary.arn: the value is known during preview, so the
           // policy pack can verify it there. dependsOn keeps the create order right.
@@ -55,7 +58,11 @@ export class TargetAccount extends pulumi.ComponentResource {
         { parent: this, protect, dependsOn: [boundary] },
       );
       r.managedPolicyArns.forEach((arn) => {
-        new aws.iam.RolePolicyAttachment(`${name}-role-${r.name}-${arn.split("/").pop()}`, { role: role.name, policyArn: arn }, { parent: this });
+        new aws.iam.RolePolicyAttachment(
+          `${name}-role-${r.name}-${arn.split("/").pop()}`,
+          { role: role.name, policyArn: arn },
+          { parent: this },
+        );
       });
       this.roleArns[r.name] = r.arn;
     }

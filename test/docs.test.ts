@@ -16,7 +16,18 @@ import { parseJumpConfig, parseTargetConfig, type RawConfig } from "@jumpenv/sha
 import { parseGovernanceConfig } from "../governance/config";
 import { readPolicyPackManifest } from "../governance/pack";
 import { committedStacks } from "../governance/stacks";
-import { configBlock, generatedFiles, keyDocs, PROJECTS, pulumiTypeOf, REFERENCE_FILE, REPO_ROOT, staleFiles, withConfigBlock, type ProjectDoc } from "../docgen/gen-docs";
+import {
+  configBlock,
+  generatedFiles,
+  keyDocs,
+  PROJECTS,
+  pulumiTypeOf,
+  REFERENCE_FILE,
+  REPO_ROOT,
+  staleFiles,
+  withConfigBlock,
+  type ProjectDoc,
+} from "../docgen/gen-docs";
 import { loadWorkflows } from "./workflow-rules";
 
 const read = (rel: string) => fs.readFileSync(path.join(REPO_ROOT, rel), "utf8");
@@ -47,12 +58,15 @@ function declarationProblems(config: Record<string, Declaration>): string[] {
   const problems: string[] = [];
   for (const [key, d] of Object.entries(config)) {
     if (d === null || typeof d !== "object") continue; // a plain value: not a declaration
-    if (key.includes(":") && (d.type !== undefined || d.default !== undefined)) problems.push(`${key}: a key of another namespace may not declare a type or default`);
+    if (key.includes(":") && (d.type !== undefined || d.default !== undefined))
+      problems.push(`${key}: a key of another namespace may not declare a type or default`);
     for (const f of Object.keys(d)) if (!DECLARATION_FIELDS.includes(f)) problems.push(`${key}: unknown field ${f}`);
     if (d.type === undefined) problems.push(`${key}: no type`);
     else if (![...SIMPLE, "array"].includes(d.type)) problems.push(`${key}: type ${d.type} is not one of string, integer, boolean, array`);
-    if (d.type === "array" && (!d.items || !SIMPLE.includes(String(d.items.type)))) problems.push(`${key}: an array must declare items of a simple type`);
-    if (d.default !== undefined && d.type && !valueHasType(d.default, d)) problems.push(`${key}: default ${JSON.stringify(d.default)} is not of type ${d.type}`);
+    if (d.type === "array" && (!d.items || !SIMPLE.includes(String(d.items.type))))
+      problems.push(`${key}: an array must declare items of a simple type`);
+    if (d.default !== undefined && d.type && !valueHasType(d.default, d))
+      problems.push(`${key}: default ${JSON.stringify(d.default)} is not of type ${d.type}`);
     if (!d.description) problems.push(`${key}: no description`);
   }
   return problems;
@@ -80,7 +94,10 @@ function valueHasType(value: unknown, d: Declaration): boolean {
  */
 function cliConfig(project: string, declarations: Record<string, Declaration>, stackFile: string): { raw?: RawConfig; errors: string[] } {
   const stackName = /Pulumi\.(.+)\.ya?ml$/.exec(stackFile)![1];
-  const values = ((YAML.parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> }).config ?? {}) as Record<string, unknown>;
+  const values = ((YAML.parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> }).config ?? {}) as Record<
+    string,
+    unknown
+  >;
   const full: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(values)) full[k.includes(":") ? k : `${project}:${k}`] = v;
   const errors: string[] = [];
@@ -88,14 +105,20 @@ function cliConfig(project: string, declarations: Record<string, Declaration>, s
   for (const [key, d] of Object.entries(declarations)) {
     const name = `${project}:${key}`;
     if (name in full) {
-      if (!valueHasType(full[name], d)) errors.push(`Stack '${stackName}' with configuration key '${key}' must be of type '${d.type === "array" ? `array<${d.items?.type}>` : d.type}'`);
+      if (!valueHasType(full[name], d))
+        errors.push(
+          `Stack '${stackName}' with configuration key '${key}' must be of type '${d.type === "array" ? `array<${d.items?.type}>` : d.type}'`,
+        );
     } else if (d.default !== undefined) {
       full[name] = d.default;
     } else {
       missing.push(key);
     }
   }
-  if (missing.length > 0) errors.push(`Stack '${stackName}' is missing configuration value${missing.length > 1 ? "s" : ""} ${missing.map((m) => `'${m}'`).join(", ")}`);
+  if (missing.length > 0)
+    errors.push(
+      `Stack '${stackName}' is missing configuration value${missing.length > 1 ? "s" : ""} ${missing.map((m) => `'${m}'`).join(", ")}`,
+    );
   if (errors.length > 0) return { errors };
   const raw: Record<string, string> = {};
   for (const [k, v] of Object.entries(full)) raw[k] = typeof v === "string" ? v : JSON.stringify(v);
@@ -103,7 +126,10 @@ function cliConfig(project: string, declarations: Record<string, Declaration>, s
 }
 
 function rawOf(project: string, stackFile: string): RawConfig {
-  const values = ((YAML.parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> }).config ?? {}) as Record<string, unknown>;
+  const values = ((YAML.parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> }).config ?? {}) as Record<
+    string,
+    unknown
+  >;
   const raw: Record<string, string> = {};
   for (const [k, v] of Object.entries(values)) raw[k.includes(":") ? k : `${project}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
   return raw;
@@ -117,11 +143,17 @@ function stackFiles(): { dir: string; project: string; file: string; load: (raw:
       dir: s.dir,
       project: s.project,
       file: s.file,
-      load: (raw, stack) => (s.role === "jump" ? parseJumpConfig(raw, { project: s.project, stack }) : parseTargetConfig(raw, { project: s.project, stack })),
+      load: (raw, stack) =>
+        s.role === "jump" ? parseJumpConfig(raw, { project: s.project, stack }) : parseTargetConfig(raw, { project: s.project, stack }),
     });
   }
   for (const f of fs.readdirSync(REPO_ROOT).filter((f) => /^Pulumi\..+\.ya?ml$/.test(f))) {
-    out.push({ dir: ".", project: "governance", file: path.join(REPO_ROOT, f), load: (raw, stack) => parseGovernanceConfig(raw, "governance", stack) });
+    out.push({
+      dir: ".",
+      project: "governance",
+      file: path.join(REPO_ROOT, f),
+      load: (raw, stack) => parseGovernanceConfig(raw, "governance", stack),
+    });
   }
   return out;
 }
@@ -172,7 +204,8 @@ describe("docs: generated config declarations and reference", () => {
   });
 
   it("the generator replaces only the config block: every other line of Pulumi.yaml is kept", () => {
-    const before = "name: demo\nruntime: nodejs\n# Generated by `npm run docs` from x\nconfig:\n  old:\n    type: string\n    default: a\nbackend:\n  url: file://~\n";
+    const before =
+      "name: demo\nruntime: nodejs\n# Generated by `npm run docs` from x\nconfig:\n  old:\n    type: string\n    default: a\nbackend:\n  url: file://~\n";
     const project: ProjectDoc = PROJECTS.find((p) => p.dir === "target-account")!;
     const after = withConfigBlock(before, configBlock(project));
     const doc = YAML.parse(after) as Record<string, unknown>;
@@ -225,7 +258,11 @@ describe("docs: generated config declarations and reference", () => {
       const stack = /Pulumi\.(.+)\.ya?ml$/.exec(f.file)![1];
       const viaCli = cliConfig(project, config, f.file);
       assert.deepEqual(viaCli.errors, [], f.file);
-      assert.deepEqual(f.load(viaCli.raw!, stack), f.load(rawOf(project, f.file), stack), `${f.file}: Pulumi.yaml defaults and schema defaults disagree`);
+      assert.deepEqual(
+        f.load(viaCli.raw!, stack),
+        f.load(rawOf(project, f.file), stack),
+        `${f.file}: Pulumi.yaml defaults and schema defaults disagree`,
+      );
     }
   });
 
@@ -256,7 +293,10 @@ describe("docs: README.md and README.ja.md", () => {
   for (const doc of [README, README_JA]) {
     it(`${doc}: has a Mermaid architecture diagram, the quickstart (npm ci, npm start, npm test) and the Sample report section`, () => {
       const md = texts[doc];
-      assert.ok(codeBlocks(md).some((b) => b.lang === "mermaid" && /flowchart/.test(b.body)), "no mermaid flowchart");
+      assert.ok(
+        codeBlocks(md).some((b) => b.lang === "mermaid" && /flowchart/.test(b.body)),
+        "no mermaid flowchart",
+      );
       const first = codeBlocks(md).find((b) => b.lang === "sh")!;
       assert.deepEqual(first.body.trim().split("\n"), ["npm ci", "npm start", "npm test"]);
       assert.ok(/^## .*(Sample report|サンプルレポート)/m.test(md), "no Sample report section");
@@ -280,12 +320,16 @@ describe("docs: README.md and README.ja.md", () => {
     });
 
     it(`${doc}: every npm script it runs exists`, () => {
-      for (const l of commandLines(texts[doc]).concat([...texts[doc].matchAll(/`(npm (?:run [^`]+|start|test)[^`]*)`/g)].map((m) => m[1]))) {
+      for (const l of commandLines(texts[doc]).concat(
+        [...texts[doc].matchAll(/`(npm (?:run [^`]+|start|test)[^`]*)`/g)].map((m) => m[1]),
+      )) {
         const m = /^npm (?:run (?:--silent |-s )?([\w:-]+)|(start|test))(.*)$/.exec(l);
         if (!m) continue;
         const script = m[1] ?? m[2];
         const ws = /--workspace[ =]([\w-]+)/.exec(m[3] ?? "");
-        const scripts = ws ? (JSON.parse(read(path.join(ws[1], "package.json"))) as { scripts?: Record<string, string> }).scripts ?? {} : pkg.scripts;
+        const scripts = ws
+          ? ((JSON.parse(read(path.join(ws[1], "package.json"))) as { scripts?: Record<string, string> }).scripts ?? {})
+          : pkg.scripts;
         assert.ok(script in scripts, `${doc}: \`${l}\` runs a script that ${ws ? `${ws[1]}/` : ""}package.json does not have`);
       }
     });
@@ -302,7 +346,8 @@ describe("docs: README.md and README.ja.md", () => {
       for (const w of loadWorkflows(path.join(REPO_ROOT, ".github", "workflows"))) {
         for (const job of Object.values(w.doc.jobs)) {
           const env = typeof job.environment === "string" ? job.environment : job.environment?.name;
-          if (env) assert.ok(md.includes(`repo:<owner>/<repo>:environment:${env}`), `${doc}: no trust policy subject for environment ${env}`);
+          if (env)
+            assert.ok(md.includes(`repo:<owner>/<repo>:environment:${env}`), `${doc}: no trust policy subject for environment ${env}`);
         }
       }
       assert.ok(md.includes("repo:<owner>/<repo>:pull_request"), `${doc}: no trust policy subject for pull requests`);
@@ -336,7 +381,10 @@ describe("docs: README.md and README.ja.md", () => {
     assert.deepEqual([...new Set(commandLines(texts[README_JA]))].sort(), [...new Set(commandLines(texts[README]))].sort());
     assert.equal(headings(texts[README_JA], 2).length, headings(texts[README], 2).length, "## sections");
     assert.equal(headings(texts[README_JA], 3).length, headings(texts[README], 3).length, "### sections");
-    const jsonBlocks = (md: string) => codeBlocks(md).filter((b) => b.lang === "json" || b.lang === "yaml" || b.lang === "text").map((b) => b.body);
+    const jsonBlocks = (md: string) =>
+      codeBlocks(md)
+        .filter((b) => b.lang === "json" || b.lang === "yaml" || b.lang === "text")
+        .map((b) => b.body);
     assert.deepEqual(jsonBlocks(texts[README_JA]), jsonBlocks(texts[README]));
   });
 });

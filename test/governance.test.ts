@@ -10,7 +10,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "@jumpenv/shared";
 import { withConfig } from "../verify/harness/environment";
-import { ProgramError, programEntry, readStackFile, runStack, stackFilesIn, type RegisteredResource, type StackRun } from "../verify/harness/mock-run";
+import {
+  ProgramError,
+  programEntry,
+  readStackFile,
+  runStack,
+  stackFilesIn,
+  type RegisteredResource,
+  type StackRun,
+} from "../verify/harness/mock-run";
 import { loadPackPolicies, readPolicyPackManifest, POLICY_PACK_DIR } from "../governance/pack";
 import {
   packConfigFor,
@@ -79,14 +87,15 @@ describe("governance project: org-wide enforcement of the policy pack", () => {
     const enforced = groupsOf(run)
       .flatMap((g) => g.props.stacks.map((s) => `${s.routingProject}/${s.name}`))
       .sort();
-    const committed = [
-      ...stackFilesIn(path.join(REPO_ROOT, "jump-account")),
-      ...stackFilesIn(path.join(REPO_ROOT, "target-account")),
-    ]
+    const committed = [...stackFilesIn(path.join(REPO_ROOT, "jump-account")), ...stackFilesIn(path.join(REPO_ROOT, "target-account"))]
       .map((s) => `${s.project}/${s.stack}`)
       .sort();
     assert.deepEqual(enforced, committed);
-    assert.ok(committed.includes("jump-account/jump") && committed.includes("target-account/seed-target") && committed.includes("target-account/sandbox"));
+    assert.ok(
+      committed.includes("jump-account/jump") &&
+        committed.includes("target-account/seed-target") &&
+        committed.includes("target-account/sandbox"),
+    );
   });
 
   it("applies the pack named and versioned by policy-pack/package.json, in preventative mode, in the stack's organisation", () => {
@@ -106,7 +115,10 @@ describe("governance project: org-wide enforcement of the policy pack", () => {
     const sources = fs.readdirSync(path.join(REPO_ROOT, "governance")).map((f) => path.join(REPO_ROOT, "governance", f));
     for (const file of [...sources, path.join(REPO_ROOT, "Pulumi.yaml"), GOVERNANCE_STACK]) {
       const text = fs.readFileSync(file, "utf8");
-      assert.ok(!text.includes(manifest.name), `${path.relative(REPO_ROOT, file)} names the pack "${manifest.name}"; read it from policy-pack/package.json`);
+      assert.ok(
+        !text.includes(manifest.name),
+        `${path.relative(REPO_ROOT, file)} names the pack "${manifest.name}"; read it from policy-pack/package.json`,
+      );
       assert.ok(!text.includes(`"${manifest.version}"`), `${path.relative(REPO_ROOT, file)} writes the pack's version`);
     }
   });
@@ -125,23 +137,37 @@ describe("governance project: org-wide enforcement of the policy pack", () => {
     assert.ok(declaring.includes("iam-boundary-policy-integrity"));
     for (const policy of declaring) {
       assert.deepEqual(
-        { name: (seed[policy] as Record<string, unknown>).boundaryPolicyName, path: (seed[policy] as Record<string, unknown>).boundaryPolicyPath },
+        {
+          name: (seed[policy] as Record<string, unknown>).boundaryPolicyName,
+          path: (seed[policy] as Record<string, unknown>).boundaryPolicyPath,
+        },
         { name: "test-pb-policy", path: "/" },
         `seed-target, ${policy}`,
       );
-      assert.equal((sandbox[policy] as Record<string, unknown>).boundaryPolicyName, "jump-permissions-boundary", `sandbox (the project default), ${policy}`);
+      assert.equal(
+        (sandbox[policy] as Record<string, unknown>).boundaryPolicyName,
+        "jump-permissions-boundary",
+        `sandbox (the project default), ${policy}`,
+      );
     }
-    assert.notEqual(groupOfStack(run, "target-account", "seed-target").props.name, groupOfStack(run, "target-account", "sandbox").props.name);
+    assert.notEqual(
+      groupOfStack(run, "target-account", "seed-target").props.name,
+      groupOfStack(run, "target-account", "sandbox").props.name,
+    );
   });
 
   it("names the target-account project as the target projects, and keeps the org-wide settings", () => {
     const base = readBaseConfig();
     for (const g of groupsOf(run)) {
       const config = g.props.policyPacks[0].config;
-      for (const policy of policiesDeclaring("targetProjects")) assert.deepEqual((config[policy] as Record<string, unknown>).targetProjects, ["target-account"]);
+      for (const policy of policiesDeclaring("targetProjects"))
+        assert.deepEqual((config[policy] as Record<string, unknown>).targetProjects, ["target-account"]);
       for (const [policy, settings] of Object.entries(base)) {
-        if (typeof settings === "string") assert.equal((config[policy] as Record<string, unknown>).enforcementLevel ?? config[policy], settings);
-        else for (const [k, v] of Object.entries(settings)) assert.deepEqual((config[policy] as Record<string, unknown>)[k], v, `${g.props.name}: ${policy}.${k}`);
+        if (typeof settings === "string")
+          assert.equal((config[policy] as Record<string, unknown>).enforcementLevel ?? config[policy], settings);
+        else
+          for (const [k, v] of Object.entries(settings))
+            assert.deepEqual((config[policy] as Record<string, unknown>)[k], v, `${g.props.name}: ${policy}.${k}`);
       }
     }
   });
@@ -166,7 +192,9 @@ describe("governance project: org-wide enforcement of the policy pack", () => {
   });
 
   it("governance:mode audit makes every group report instead of block", async () => {
-    const audit = await runStack(withConfig(readStackFile(REPO_ROOT, GOVERNANCE_STACK), { "governance:mode": "audit" }), { organization: ORG });
+    const audit = await runStack(withConfig(readStackFile(REPO_ROOT, GOVERNANCE_STACK), { "governance:mode": "audit" }), {
+      organization: ORG,
+    });
     assert.ok(groupsOf(audit).length > 0);
     for (const g of groupsOf(audit)) assert.equal(g.props.mode, "audit");
   });
@@ -203,7 +231,10 @@ describe("governance: pack config per stack, and policy groups", () => {
     const plans = planPolicyGroups(
       [
         ...stacks,
-        targetStack("payments", { "target-account:boundaryPolicyName": "payments-boundary", "target-account:boundaryPolicyPath": "/security/" }),
+        targetStack("payments", {
+          "target-account:boundaryPolicyName": "payments-boundary",
+          "target-account:boundaryPolicyPath": "/security/",
+        }),
         targetStack("staging", {}),
       ],
       base,
@@ -222,7 +253,12 @@ describe("governance: pack config per stack, and policy groups", () => {
 
   it("refuses an org-wide config that names a policy the pack does not have", () => {
     assert.throws(
-      () => packConfigFor({ "iam-role-requires-boundary": { exemptRoleNamePatterns: [] } }, { boundaryPolicyName: "b", boundaryPolicyPath: "/", targetProjects: ["t"] }, policies),
+      () =>
+        packConfigFor(
+          { "iam-role-requires-boundary": { exemptRoleNamePatterns: [] } },
+          { boundaryPolicyName: "b", boundaryPolicyPath: "/", targetProjects: ["t"] },
+          policies,
+        ),
       (e: unknown) => e instanceof PackConfigError && /"iam-role-requires-boundary" is not a policy of the pack/.test(e.message),
     );
   });
@@ -237,23 +273,42 @@ describe("governance: pack config per stack, and policy groups", () => {
       () => packConfigFor({ "iam-role-requires-permissions-boundary": { exemptRoleNamePatterns: "break-glass" } }, settings, policies),
       /exemptRoleNamePatterns is "break-glass"; expected array/,
     );
-    assert.throws(() => packConfigFor({ all: "strict" }, settings, policies), /"all" is "strict"; expected one of advisory, mandatory, remediate, disabled/);
+    assert.throws(
+      () => packConfigFor({ all: "strict" }, settings, policies),
+      /"all" is "strict"; expected one of advisory, mandatory, remediate, disabled/,
+    );
   });
 
   it("refuses a stack-derived setting in the org-wide config (it would contradict the stack files)", () => {
     assert.throws(
-      () => packConfigFor({ "iam-role-requires-permissions-boundary": { boundaryPolicyName: "other" } }, { boundaryPolicyName: "b", boundaryPolicyPath: "/", targetProjects: ["t"] }, policies),
+      () =>
+        packConfigFor(
+          { "iam-role-requires-permissions-boundary": { boundaryPolicyName: "other" } },
+          { boundaryPolicyName: "b", boundaryPolicyPath: "/", targetProjects: ["t"] },
+          policies,
+        ),
       /boundaryPolicyName comes from each stack's file; remove it from the org-wide config/,
     );
   });
 
   it("keeps an org-wide enforcement level when it adds the stack's settings", () => {
-    const config = packConfigFor({ "iam-boundary-policy-integrity": "advisory" }, { boundaryPolicyName: "b", boundaryPolicyPath: "/p/", targetProjects: ["t"] }, policies);
-    assert.deepEqual(config["iam-boundary-policy-integrity"], { enforcementLevel: "advisory", boundaryPolicyName: "b", boundaryPolicyPath: "/p/" });
+    const config = packConfigFor(
+      { "iam-boundary-policy-integrity": "advisory" },
+      { boundaryPolicyName: "b", boundaryPolicyPath: "/p/", targetProjects: ["t"] },
+      policies,
+    );
+    assert.deepEqual(config["iam-boundary-policy-integrity"], {
+      enforcementLevel: "advisory",
+      boundaryPolicyName: "b",
+      boundaryPolicyPath: "/p/",
+    });
   });
 
   it("`npm run policy-config` serves the governance stack and refuses a stack that is not committed", () => {
     assert.deepEqual(policyConfigOf("governance/org").config, policyConfigOf("jump-account/jump").config);
-    assert.throws(() => policyConfigOf("target-account/production"), /no committed stack target-account\/production; the committed stacks are jump-account\/jump, /);
+    assert.throws(
+      () => policyConfigOf("target-account/production"),
+      /no committed stack target-account\/production; the committed stacks are jump-account\/jump, /,
+    );
   });
 });

@@ -38,7 +38,12 @@ describe("the policy pack's boundary guards and the shared boundary builders", (
         fc.stringMatching(/^\d{12}$/),
         (profile, name, path, account) => {
           const boundaryArn = policyArn(account, path, name);
-          const doc = boundaryPolicy(profile, { boundaryArn, accountId: account, shieldedRoleArns: [roleArn(account, "/", "admin")], delegatedPath: "/delegated/" });
+          const doc = boundaryPolicy(profile, {
+            boundaryArn,
+            accountId: account,
+            shieldedRoleArns: [roleArn(account, "/", "admin")],
+            delegatedPath: "/delegated/",
+          });
           assert.deepEqual(missingGuardsIn(doc, boundaryArn), []);
         },
       ),
@@ -49,8 +54,16 @@ describe("the policy pack's boundary guards and the shared boundary builders", (
   it("a builder that dropped one action of a guard is caught, naming the action", () => {
     const boundaryArn = policyArn("444455556666", "/", "test-pb-policy");
     const doc = seedBoundaryPolicy({ boundaryArn });
-    const broken = { ...doc, Statement: doc.Statement.map((s, i) => (i === 2 ? { ...s, Action: (s.Action as string[]).filter((a) => a !== "iam:PutRolePolicy") } : s)) };
+    const broken = {
+      ...doc,
+      Statement: doc.Statement.map((s, i) =>
+        i === 2 ? { ...s, Action: (s.Action as string[]).filter((a) => a !== "iam:PutRolePolicy") } : s,
+      ),
+    };
     const missing = missingGuardsIn(broken, boundaryArn);
-    assert.deepEqual(missing.map((m) => [m.guard.id, m.missingActions]), [["deny-role-changes-without-boundary", ["iam:PutRolePolicy"]]]);
+    assert.deepEqual(
+      missing.map((m) => [m.guard.id, m.missingActions]),
+      [["deny-role-changes-without-boundary", ["iam:PutRolePolicy"]]],
+    );
   });
 });

@@ -10,7 +10,9 @@ function copiesOf(pkg: string, dir: string, found: string[] = []): string[] {
   const candidate = path.join(nm, pkg, "package.json");
   if (fs.existsSync(candidate)) found.push(candidate);
   for (const entry of fs.readdirSync(nm)) {
-    const scoped = entry.startsWith("@") ? fs.readdirSync(path.join(nm, entry)).map((e) => path.join(nm, entry, e)) : [path.join(nm, entry)];
+    const scoped = entry.startsWith("@")
+      ? fs.readdirSync(path.join(nm, entry)).map((e) => path.join(nm, entry, e))
+      : [path.join(nm, entry)];
     for (const p of scoped) if (fs.statSync(p).isDirectory() && !fs.lstatSync(p).isSymbolicLink()) copiesOf(pkg, p, found);
   }
   return found;
@@ -18,7 +20,9 @@ function copiesOf(pkg: string, dir: string, found: string[] = []): string[] {
 
 describe("installed tree", () => {
   it("holds exactly one copy of @pulumi/pulumi (two copies break resource registration)", () => {
-    const copies = [REPO_ROOT, ...["shared", "jump-account", "target-account", "policy-pack"].map((d) => path.join(REPO_ROOT, d))].flatMap((d) => copiesOf("@pulumi/pulumi", d));
+    const copies = [REPO_ROOT, ...["shared", "jump-account", "target-account", "policy-pack"].map((d) => path.join(REPO_ROOT, d))].flatMap(
+      (d) => copiesOf("@pulumi/pulumi", d),
+    );
     assert.deepEqual(copies, [path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "package.json")]);
   });
 

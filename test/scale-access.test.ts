@@ -4,7 +4,16 @@
  */
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import { groupAssumeRolePolicies, groupTagKey, jumpContract, parseJumpConfig, roleArn, taggedGroups, trustPolicy, type JumpConfig } from "@jumpenv/shared";
+import {
+  groupAssumeRolePolicies,
+  groupTagKey,
+  jumpContract,
+  parseJumpConfig,
+  roleArn,
+  taggedGroups,
+  trustPolicy,
+  type JumpConfig,
+} from "@jumpenv/shared";
 import { requestContext, type UserCaller } from "../verify/access/context";
 import { evaluate, describeVerdict, namedPolicy, type Decision } from "../verify/access/evaluator";
 import { accountIdOf, generateEnvironment, type GenerateOptions } from "../verify/harness/generate";
@@ -21,21 +30,44 @@ async function assume(cfg: JumpConfig, userIndex: number, accountId: string, rol
   const user = cfg.users[userIndex];
   const tagged = taggedGroups(cfg);
   const tags = Object.fromEntries(user.groups.filter((g) => tagged.has(g)).map((g) => [groupTagKey(g), "true"]));
-  const caller: UserCaller = { kind: "user", account: cfg.accountId, name: user.name, path: user.path, tags, credentials: mfa ? { kind: "console", mfaAgeSeconds: 120 } : { kind: "console" } };
+  const caller: UserCaller = {
+    kind: "user",
+    account: cfg.accountId,
+    name: user.name,
+    path: user.path,
+    tags,
+    credentials: mfa ? { kind: "console", mfaAgeSeconds: 120 } : { kind: "console" },
+  };
   const contract = jumpContract(cfg);
   // A listed account's role, or a role of the same name in an account outside the list (trusting the Jump account).
   const listed = contract.targets.find((t) => t.accountId === accountId)?.roles.find((r) => r.name === roleName);
   const trustDoc = listed
     ? trustPolicy({ trust: listed.trust, jumpAccountId: cfg.accountId, mfaMaxAgeSeconds: listed.mfaMaxAgeSeconds })
-    : { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${cfg.accountId}:root` }, Action: "sts:AssumeRole" }] };
+    : {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${cfg.accountId}:root` }, Action: "sts:AssumeRole" }],
+      };
   const resource = roleArn(accountId, "/", roleName);
-  const identity = user.groups.flatMap((g) => groupAssumeRolePolicies(cfg, cfg.groups.find((x) => x.name === g)!)).map((d) => namedPolicy(d.name, d.document));
+  const identity = user.groups
+    .flatMap((g) =>
+      groupAssumeRolePolicies(
+        cfg,
+        cfg.groups.find((x) => x.name === g)!,
+      ),
+    )
+    .map((d) => namedPolicy(d.name, d.document));
   const verdict = await evaluate({
     principal: `arn:aws:iam::${cfg.accountId}:user${user.path}${user.name}`,
     action: "sts:AssumeRole",
     resource,
     resourceAccount: accountId,
-    context: requestContext(caller, "sts:AssumeRole", { resource }, { now: NOW, region: "us-east-1" }, { "sts:RoleSessionName": user.name.slice(0, 64) }),
+    context: requestContext(
+      caller,
+      "sts:AssumeRole",
+      { resource },
+      { now: NOW, region: "us-east-1" },
+      { "sts:RoleSessionName": user.name.slice(0, 64) },
+    ),
     policies: { identity, trust: namedPolicy(`${resource} trust policy`, trustDoc) },
   });
   assert.notEqual(verdict.decision, "Error", describeVerdict(verdict));

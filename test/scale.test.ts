@@ -51,11 +51,21 @@ describe("scale: quota model", () => {
     const cfg = jumpConfigOf({ accounts: 1, users: 60, groups: 1, roleKinds: 1, nameLength: 40, jump: { trustStrategy: "users" } });
     const problems = jumpQuotaProblems(cfg, ID);
     assert.equal(problems.length, 1);
-    assert.match(problems[0], /^stack "jump": the trust policy of role r0-x+ in 200000000000 \(t0\), listing 60 users, is \d+ characters; the IAM quota is 2048 \(role trust policy length\); set jump-account:trustStrategy to "group-tags" or "auto"/);
+    assert.match(
+      problems[0],
+      /^stack "jump": the trust policy of role r0-x+ in 200000000000 \(t0\), listing 60 users, is \d+ characters; the IAM quota is 2048 \(role trust policy length\); set jump-account:trustStrategy to "group-tags" or "auto"/,
+    );
   });
 
   it("...and the jump program registers nothing in that case", async () => {
-    const { environment } = generateEnvironment({ accounts: 1, users: 60, groups: 1, roleKinds: 1, nameLength: 40, jump: { trustStrategy: "users" } });
+    const { environment } = generateEnvironment({
+      accounts: 1,
+      users: 60,
+      groups: 1,
+      roleKinds: 1,
+      nameLength: 40,
+      jump: { trustStrategy: "users" },
+    });
     await assert.rejects(runStack(environment.jump), (e: any) => {
       assert.ok(e.cause instanceof QuotaError && e.cause instanceof ConfigError);
       assert.match(e.message, /trustStrategy/);
@@ -71,10 +81,20 @@ describe("scale: quota model", () => {
   });
 
   it("explicit role ARNs past the 10-policies-per-group quota are refused naming assumeRoleStrategy", () => {
-    const cfg = jumpConfigOf({ accounts: 1000, users: 3, groups: 1, roleKinds: 1, nameLength: 64, jump: { assumeRoleStrategy: "role-arns" } });
+    const cfg = jumpConfigOf({
+      accounts: 1000,
+      users: 3,
+      groups: 1,
+      roleKinds: 1,
+      nameLength: 64,
+      jump: { assumeRoleStrategy: "role-arns" },
+    });
     const problems = jumpQuotaProblems(cfg, ID);
     assert.equal(problems.length, 1);
-    assert.match(problems[0], /needs \d+ managed policies .*the IAM quota is 10 per group \(fixed\); set jump-account:assumeRoleStrategy to "role-pattern"/);
+    assert.match(
+      problems[0],
+      /needs \d+ managed policies .*the IAM quota is 10 per group \(fixed\); set jump-account:assumeRoleStrategy to "role-pattern"/,
+    );
   });
 
   it("a role attached to more managed policies than the role quota is refused", () => {
@@ -82,7 +102,10 @@ describe("scale: quota model", () => {
     const many = Array.from({ length: 11 }, (_, i) => `arn:aws:iam::aws:policy/P${i}`);
     const role = { ...cfg.targets[0].roles[0], managedPolicyArns: many };
     const problems = jumpQuotaProblems({ ...cfg, targets: [{ ...cfg.targets[0], roles: [role] }] }, ID);
-    assert.match(problems.join("\n"), /managedPolicyArns has 11 policies; the IAM quota is 10 per role \(jump-account:roleManagedPolicyQuota\)/);
+    assert.match(
+      problems.join("\n"),
+      /managedPolicyArns has 11 policies; the IAM quota is 10 per role \(jump-account:roleManagedPolicyQuota\)/,
+    );
   });
 });
 

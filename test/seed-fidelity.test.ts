@@ -37,13 +37,19 @@ describe("seed fidelity: the example stacks reproduce the article's documents", 
     assert.deepEqual(registered(plan.jump, "aws:iam/policy:Policy", "test-jump-policy", "policy"), reference("test-jump-policy"));
   });
   it("test-self-control-policy", () => {
-    assert.deepEqual(registered(plan.jump, "aws:iam/policy:Policy", "test-self-control-policy", "policy"), reference("test-self-control-policy"));
+    assert.deepEqual(
+      registered(plan.jump, "aws:iam/policy:Policy", "test-self-control-policy", "policy"),
+      reference("test-self-control-policy"),
+    );
   });
   it("test-pb-policy", () => {
     assert.deepEqual(registered(seedTarget(), "aws:iam/policy:Policy", "test-pb-policy", "policy"), reference("test-pb-policy"));
   });
   it("test-restricted-admin-role's trust policy", () => {
-    assert.deepEqual(registered(seedTarget(), "aws:iam/role:Role", "test-restricted-admin-role", "assumeRolePolicy"), reference("test-restricted-admin-role.trust-policy"));
+    assert.deepEqual(
+      registered(seedTarget(), "aws:iam/role:Role", "test-restricted-admin-role", "assumeRolePolicy"),
+      reference("test-restricted-admin-role.trust-policy"),
+    );
   });
   it("the article's role carries AdministratorAccess and test-pb-policy as its boundary", () => {
     const role = seedTarget().resources.find((r) => r.type === "aws:iam/role:Role")!;

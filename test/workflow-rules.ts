@@ -94,11 +94,14 @@ export function packProblems(wf: Workflow): string[] {
     if (op.command !== "preview" && op.command !== "up" && op.command !== "update") continue;
     if (op.step.uses) {
       const packs = String(op.step.with?.policyPacks ?? "");
-      if (!/(^|\/)policy-pack\/?$/.test(packs.trim())) problems.push(`${label(op)}: pulumi ${op.command} without policyPacks: <repo>/policy-pack`);
+      if (!/(^|\/)policy-pack\/?$/.test(packs.trim()))
+        problems.push(`${label(op)}: pulumi ${op.command} without policyPacks: <repo>/policy-pack`);
       if (!op.step.with?.policyPackConfigs) problems.push(`${label(op)}: pulumi ${op.command} without policyPackConfigs`);
     } else {
-      if (!/--policy-pack[\s=]+\S*policy-pack\b/.test(op.step.run ?? "")) problems.push(`${label(op)}: pulumi ${op.command} without --policy-pack <repo>/policy-pack`);
-      if (!/--policy-pack-config[\s=]/.test(op.step.run ?? "")) problems.push(`${label(op)}: pulumi ${op.command} without --policy-pack-config`);
+      if (!/--policy-pack[\s=]+\S*policy-pack\b/.test(op.step.run ?? ""))
+        problems.push(`${label(op)}: pulumi ${op.command} without --policy-pack <repo>/policy-pack`);
+      if (!/--policy-pack-config[\s=]/.test(op.step.run ?? ""))
+        problems.push(`${label(op)}: pulumi ${op.command} without --policy-pack-config`);
     }
   }
   return problems;
@@ -117,7 +120,8 @@ export function packBuildProblems(wf: Workflow): string[] {
     const ci = before.findIndex((r) => NPM_CI.test(r));
     const build = before.findIndex((r) => PACK_BUILD.test(r));
     if (ci < 0) problems.push(`job ${jobId}: no \`npm ci\` before pulumi ${op.command}`);
-    if (build < 0) problems.push(`job ${jobId}: the policy pack is not built (\`npm run build --workspace policy-pack\`) before pulumi ${op.command}`);
+    if (build < 0)
+      problems.push(`job ${jobId}: the policy pack is not built (\`npm run build --workspace policy-pack\`) before pulumi ${op.command}`);
     else if (ci > build) problems.push(`job ${jobId}: the policy pack is built before \`npm ci\``);
   }
   return problems;
@@ -135,7 +139,11 @@ export function matrixStacks(job: Job): string[] | undefined {
  * `stacksByDir` maps a work-dir (`jump-account`, `target-account`, `.`) to its committed stack names,
  * `projectByDir` to its project name.
  */
-export function matrixProblems(wf: Workflow, stacksByDir: ReadonlyMap<string, readonly string[]>, projectByDir: ReadonlyMap<string, string>): string[] {
+export function matrixProblems(
+  wf: Workflow,
+  stacksByDir: ReadonlyMap<string, readonly string[]>,
+  projectByDir: ReadonlyMap<string, string>,
+): string[] {
   const problems: string[] = [];
   for (const op of pulumiOperations(wf)) {
     const dir = op.workDir.replace(/^\.\/|\/$/g, "") || ".";
@@ -153,8 +161,10 @@ export function matrixProblems(wf: Workflow, stacksByDir: ReadonlyMap<string, re
     const have = [...matrix].sort();
     const missing = want.filter((s) => !have.includes(s));
     const extra = have.filter((s) => !want.includes(s));
-    if (missing.length > 0) problems.push(`job ${op.job}: matrix.stack lacks committed stack(s) ${missing.join(", ")} of ${dir} (Pulumi.<stack>.yaml)`);
-    if (extra.length > 0) problems.push(`job ${op.job}: matrix.stack lists ${extra.join(", ")}, which ${dir} has no Pulumi.<stack>.yaml for`);
+    if (missing.length > 0)
+      problems.push(`job ${op.job}: matrix.stack lacks committed stack(s) ${missing.join(", ")} of ${dir} (Pulumi.<stack>.yaml)`);
+    if (extra.length > 0)
+      problems.push(`job ${op.job}: matrix.stack lists ${extra.join(", ")}, which ${dir} has no Pulumi.<stack>.yaml for`);
     if (op.step.uses) {
       const stackName = String(op.step.with?.["stack-name"] ?? "");
       const project = projectByDir.get(dir);
@@ -185,7 +195,8 @@ export function deployOrderProblems(wf: Workflow, jumpDir = "jump-account", targ
   };
   for (const t of targetJobs) {
     if (jumpJobs.has(t)) problems.push(`job ${t} deploys the jump and target stacks in one job`);
-    else if (![...jumpJobs].some((j) => ancestors(t).has(j))) problems.push(`job ${t} deploys target stacks without needing the jump stack's job (${[...jumpJobs].join(", ")})`);
+    else if (![...jumpJobs].some((j) => ancestors(t).has(j)))
+      problems.push(`job ${t} deploys target stacks without needing the jump stack's job (${[...jumpJobs].join(", ")})`);
   }
   return problems;
 }
@@ -214,14 +225,19 @@ export function awsAccessProblems(wf: Workflow, raw: string): string[] {
         problems.push(`job ${jobId}: configure-aws-credentials without role-to-assume`);
         return;
       }
-      if (permissionOf(wf, job, "id-token") !== "write") problems.push(`job ${jobId}: assumes a role through OIDC without permissions id-token: write`);
+      if (permissionOf(wf, job, "id-token") !== "write")
+        problems.push(`job ${jobId}: assumes a role through OIDC without permissions id-token: write`);
       const m = /steps\.([\w-]+)\.outputs\.account-id/.exec(role);
       const source = m ? steps.slice(0, i).find((s) => s.id === m[1]) : undefined;
       if (!source || !/npm run --silent policy-config -- [\w-]+\/\$\{\{ matrix\.stack \}\}/.test(source.run ?? "")) {
-        problems.push(`job ${jobId}: role-to-assume "${role}" does not take the account from the stack's own file (steps.<id>.outputs.account-id of \`npm run --silent policy-config -- <dir>/\${{ matrix.stack }}\`)`);
+        problems.push(
+          `job ${jobId}: role-to-assume "${role}" does not take the account from the stack's own file (steps.<id>.outputs.account-id of \`npm run --silent policy-config -- <dir>/\${{ matrix.stack }}\`)`,
+        );
       }
     });
-    const needsAws = pulumiOperations({ jobs: { [jobId]: job } }).some((op) => op.workDir.replace(/\/$/, "") !== "." && op.workDir !== "./");
+    const needsAws = pulumiOperations({ jobs: { [jobId]: job } }).some(
+      (op) => op.workDir.replace(/\/$/, "") !== "." && op.workDir !== "./",
+    );
     if (needsAws && !steps.some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))) {
       problems.push(`job ${jobId}: runs Pulumi on an AWS stack without configure-aws-credentials`);
     }

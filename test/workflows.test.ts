@@ -184,7 +184,10 @@ describe("GitHub workflows", () => {
     it("a matrix entry without a stack file", () => {
       const broken = clone(deploy);
       (broken.jobs["up-targets"].strategy!.matrix!.stack as string[]).push("staging");
-      assert.match(matrixProblems(broken, stacksByDir, projectByDir).join("\n"), /lists staging, which target-account has no Pulumi.<stack>.yaml/);
+      assert.match(
+        matrixProblems(broken, stacksByDir, projectByDir).join("\n"),
+        /lists staging, which target-account has no Pulumi.<stack>.yaml/,
+      );
     });
 
     it("a new stack file the matrix does not list", () => {
@@ -228,7 +231,10 @@ describe("GitHub workflows", () => {
       const literal = clone(preview);
       const aws = literal.jobs["preview-targets"].steps!.find((s) => s.uses?.startsWith("aws-actions/"))!;
       aws.with!["role-to-assume"] = "arn:aws:iam::444455556666:role/pulumi-preview";
-      assert.match(awsAccessProblems(literal, "").join("\n"), /preview-targets: role-to-assume .* does not take the account from the stack's own file/);
+      assert.match(
+        awsAccessProblems(literal, "").join("\n"),
+        /preview-targets: role-to-assume .* does not take the account from the stack's own file/,
+      );
     });
   });
 });

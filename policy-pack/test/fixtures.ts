@@ -29,72 +29,77 @@ export const SEED_TRUST = seedPolicy("test-restricted-admin-role.trust-policy");
 /** One of the article's documents, read from the reference folder beside the repository (tests only; never shipped). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function seedPolicy(name: string): { Version: string; Statement: Record<string, any>[] } {
-    return JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "shared", "reference", "seed-policies", `${name}.json`), "utf8"));
+  return JSON.parse(
+    fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "shared", "reference", "seed-policies", `${name}.json`), "utf8"),
+  );
 }
 
 /** A deep copy to change one thing in. */
 export function clone<T>(v: T): T {
-    return JSON.parse(JSON.stringify(v)) as T;
+  return JSON.parse(JSON.stringify(v)) as T;
 }
 
 export function urn(type: string, name: string, project = "target-account", stack = "seed-target"): string {
-    return `urn:pulumi:${stack}::${project}::${type}::${name}`;
+  return `urn:pulumi:${stack}::${project}::${type}::${name}`;
 }
 
 export function resource(type: string, name: string, props: Record<string, unknown>, project = "target-account"): OfflineResource {
-    return { type, name, urn: urn(type, name, project), props };
+  return { type, name, urn: urn(type, name, project), props };
 }
 
 /** The restricted admin role as the target-account program registers it. */
 export function validRole(overrides: Record<string, unknown> = {}): OfflineResource {
-    return resource("aws:iam/role:Role", "target-role-test-restricted-admin-role", {
-        name: "test-restricted-admin-role",
-        path: "/",
-        assumeRolePolicy: JSON.stringify(SEED_TRUST),
-        permissionsBoundary: BOUNDARY_ARN,
-        maxSessionDuration: 3600,
-        tags: { "jumpenv:managed-by": "pulumi" },
-        ...overrides,
-    });
+  return resource("aws:iam/role:Role", "target-role-test-restricted-admin-role", {
+    name: "test-restricted-admin-role",
+    path: "/",
+    assumeRolePolicy: JSON.stringify(SEED_TRUST),
+    permissionsBoundary: BOUNDARY_ARN,
+    maxSessionDuration: 3600,
+    tags: { "jumpenv:managed-by": "pulumi" },
+    ...overrides,
+  });
 }
 
 /** The same role as `aws-native:iam:Role` (object documents, `roleName`). */
 export function validNativeRole(overrides: Record<string, unknown> = {}): OfflineResource {
-    return resource("aws-native:iam:Role", "native-role", {
-        roleName: "native-admin",
-        assumeRolePolicyDocument: clone(SEED_TRUST),
-        permissionsBoundary: BOUNDARY_ARN,
-        ...overrides,
-    });
+  return resource("aws-native:iam:Role", "native-role", {
+    roleName: "native-admin",
+    assumeRolePolicyDocument: clone(SEED_TRUST),
+    permissionsBoundary: BOUNDARY_ARN,
+    ...overrides,
+  });
 }
 
 /** The article's boundary policy as the target-account program registers it. */
-export function seedBoundaryPolicy(document: unknown = JSON.stringify(SEED_BOUNDARY), overrides: Record<string, unknown> = {}): OfflineResource {
-    return resource("aws:iam/policy:Policy", "target-boundary", { name: SEED_BOUNDARY_NAME, path: "/", policy: document, ...overrides });
+export function seedBoundaryPolicy(
+  document: unknown = JSON.stringify(SEED_BOUNDARY),
+  overrides: Record<string, unknown> = {},
+): OfflineResource {
+  return resource("aws:iam/policy:Policy", "target-boundary", { name: SEED_BOUNDARY_NAME, path: "/", policy: document, ...overrides });
 }
 
 export interface CheckOptions {
-    readonly config?: Record<string, unknown>;
-    readonly enforcementLevel?: "advisory" | "mandatory" | "remediate" | "disabled";
-    readonly stackTags?: Record<string, string>;
+  readonly config?: Record<string, unknown>;
+  readonly enforcementLevel?: "advisory" | "mandatory" | "remediate" | "disabled";
+  readonly stackTags?: Record<string, string>;
 }
 
 /** Runs one policy (config given as that policy's entry of a --policy-pack-config file). */
 export async function check(
-    policy: ResourceValidationPolicy | StackValidationPolicy,
-    resources: OfflineResource | OfflineResource[],
-    opts: CheckOptions = {},
+  policy: ResourceValidationPolicy | StackValidationPolicy,
+  resources: OfflineResource | OfflineResource[],
+  opts: CheckOptions = {},
 ): Promise<RunResult> {
-    const entry = { ...(opts.config ?? {}), ...(opts.enforcementLevel ? { enforcementLevel: opts.enforcementLevel } : {}) };
-    const config: PolicyPackConfig = Object.keys(entry).length ? { [policy.name]: entry } : {};
-    return runPolicies(Array.isArray(resources) ? resources : [resources], {
-        policies: [policy] as Policies,
-        config,
-        stackTags: opts.stackTags,
-    });
+  const entry = { ...(opts.config ?? {}), ...(opts.enforcementLevel ? { enforcementLevel: opts.enforcementLevel } : {}) };
+  const config: PolicyPackConfig = Object.keys(entry).length ? { [policy.name]: entry } : {};
+  return runPolicies(Array.isArray(resources) ? resources : [resources], {
+    policies: [policy] as Policies,
+    config,
+    stackTags: opts.stackTags,
+  });
 }
 
 /** The messages of a run's violations, without the policy description the CLI prefixes. */
 export function messages(r: RunResult): string[] {
-    return r.violations.map((v) => v.message.split("\n").slice(1).join("\n") || v.message);
+  return r.violations.map((v) => v.message.split("\n").slice(1).join("\n") || v.message);
 }

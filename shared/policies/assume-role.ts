@@ -36,7 +36,11 @@ export function assumeRolePatternStatement(p: RolePattern): PolicyStatement {
  * makes the document of a chunk; an item that alone exceeds the quota still gets its own
  * document (the quota check then names it).
  */
-export function packDocuments<T>(items: readonly T[], build: (chunk: readonly T[]) => PolicyDocument, quota = LIMITS.managedPolicyChars): PolicyDocument[] {
+export function packDocuments<T>(
+  items: readonly T[],
+  build: (chunk: readonly T[]) => PolicyDocument,
+  quota = LIMITS.managedPolicyChars,
+): PolicyDocument[] {
   const docs: PolicyDocument[] = [];
   let chunk: T[] = [];
   for (const item of items) {

@@ -33,7 +33,12 @@ export const ROLE_PERMISSION_ACTIONS = [
 ];
 
 /** Edits of the boundary policy itself. */
-export const BOUNDARY_POLICY_EDIT_ACTIONS = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"];
+export const BOUNDARY_POLICY_EDIT_ACTIONS = [
+  "iam:CreatePolicyVersion",
+  "iam:DeletePolicy",
+  "iam:DeletePolicyVersion",
+  "iam:SetDefaultPolicyVersion",
+];
 
 export interface BoundaryArgs {
   /** The boundary's own ARN: its conditions name it, so it must be known before it exists. */
@@ -110,7 +115,12 @@ export const ROLE_SHIELD_ACTIONS = [
 ];
 
 /** Customer-policy changes that would rewrite a policy someone else may have attached. */
-export const POLICY_VERSION_ACTIONS = ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion", "iam:DeletePolicy"];
+export const POLICY_VERSION_ACTIONS = [
+  "iam:CreatePolicyVersion",
+  "iam:SetDefaultPolicyVersion",
+  "iam:DeletePolicyVersion",
+  "iam:DeletePolicy",
+];
 
 /**
  * The `hardened` profile: every guard of the article's boundary, plus the escalations that IAM
@@ -140,10 +150,25 @@ export function hardenedBoundaryPolicy(args: HardenedBoundaryArgs): PolicyDocume
         Resource: "*",
         Condition: { StringEquals: { "iam:PermissionsBoundary": args.boundaryArn } },
       },
-      { Sid: "DenyBoundaryPolicyEdits", Effect: "Deny", Action: [...BOUNDARY_POLICY_EDIT_ACTIONS, "iam:TagPolicy", "iam:UntagPolicy"], Resource: [args.boundaryArn] },
-      { Sid: "ShieldRestrictedAndProtectedRoles", Effect: "Deny", Action: [...ROLE_SHIELD_ACTIONS], Resource: [...args.shieldedRoleArns].sort() },
+      {
+        Sid: "DenyBoundaryPolicyEdits",
+        Effect: "Deny",
+        Action: [...BOUNDARY_POLICY_EDIT_ACTIONS, "iam:TagPolicy", "iam:UntagPolicy"],
+        Resource: [args.boundaryArn],
+      },
+      {
+        Sid: "ShieldRestrictedAndProtectedRoles",
+        Effect: "Deny",
+        Action: [...ROLE_SHIELD_ACTIONS],
+        Resource: [...args.shieldedRoleArns].sort(),
+      },
       { Sid: "DenyPassingRolesOutsideDelegatedPath", Effect: "Deny", Action: "iam:PassRole", NotResource: delegatedRoles },
-      { Sid: "DenyPolicyVersionsOutsideDelegatedPath", Effect: "Deny", Action: [...POLICY_VERSION_ACTIONS], NotResource: delegatedPolicies },
+      {
+        Sid: "DenyPolicyVersionsOutsideDelegatedPath",
+        Effect: "Deny",
+        Action: [...POLICY_VERSION_ACTIONS],
+        NotResource: delegatedPolicies,
+      },
       {
         Sid: "DenyAssumingOwnAccountRolesOutsideDelegatedPath",
         Effect: "Deny",

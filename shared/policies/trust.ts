@@ -23,7 +23,14 @@ export function trustPolicy(args: TrustPolicyArgs): PolicyDocument {
   if (args.trust.strategy === "users") {
     return {
       Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { AWS: oneOrMany([...args.trust.principalArns].sort()) }, Action: "sts:AssumeRole", Condition: mfa as ConditionBlock }],
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { AWS: oneOrMany([...args.trust.principalArns].sort()) },
+          Action: "sts:AssumeRole",
+          Condition: mfa as ConditionBlock,
+        },
+      ],
     };
   }
   // group-tags: the Jump account is the principal; only its IAM users (not roles), only those

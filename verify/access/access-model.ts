@@ -98,7 +98,13 @@ export interface TargetModel {
 }
 
 export interface AccessModel {
-  readonly jump: { readonly account: string; readonly stack: string; readonly config: JumpConfig; readonly region: string; readonly users: readonly JumpUserModel[] };
+  readonly jump: {
+    readonly account: string;
+    readonly stack: string;
+    readonly config: JumpConfig;
+    readonly region: string;
+    readonly users: readonly JumpUserModel[];
+  };
   readonly targets: readonly TargetModel[];
   /** Accounts of the environment (jump and targets): probes of "another account" use none of them. */
   readonly accounts: readonly string[];
@@ -185,12 +191,18 @@ function jumpUsers(s: PlannedStack, cfg: JumpConfig): JumpUserModel[] {
   const local = managedPolicies(s, account);
   const membership = new Map<string, Set<string>>();
   const join = (user: string, group: string) => membership.set(user, (membership.get(user) ?? new Set()).add(group));
-  for (const m of ofType(s, "aws:iam/groupMembership:GroupMembership")) for (const u of strings(m.props.users)) join(u, String(m.props.group));
-  for (const m of ofType(s, "aws:iam/userGroupMembership:UserGroupMembership")) for (const g of strings(m.props.groups)) join(String(m.props.user), g);
+  for (const m of ofType(s, "aws:iam/groupMembership:GroupMembership"))
+    for (const u of strings(m.props.users)) join(u, String(m.props.group));
+  for (const m of ofType(s, "aws:iam/userGroupMembership:UserGroupMembership"))
+    for (const g of strings(m.props.groups)) join(String(m.props.user), g);
 
   const attached = (kind: "group" | "user", name: string): string[] => [
-    ...ofType(s, `aws:iam/${kind}PolicyAttachment:${kind === "group" ? "Group" : "User"}PolicyAttachment`).filter((a) => a.props[kind] === name).map((a) => String(a.props.policyArn)),
-    ...ofType(s, "aws:iam/policyAttachment:PolicyAttachment").filter((a) => strings(a.props[`${kind}s`]).includes(name)).map((a) => String(a.props.policyArn)),
+    ...ofType(s, `aws:iam/${kind}PolicyAttachment:${kind === "group" ? "Group" : "User"}PolicyAttachment`)
+      .filter((a) => a.props[kind] === name)
+      .map((a) => String(a.props.policyArn)),
+    ...ofType(s, "aws:iam/policyAttachment:PolicyAttachment")
+      .filter((a) => strings(a.props[`${kind}s`]).includes(name))
+      .map((a) => String(a.props.policyArn)),
   ];
 
   return cfg.users.map((u) => {
@@ -202,16 +214,35 @@ function jumpUsers(s: PlannedStack, cfg: JumpConfig): JumpUserModel[] {
     const groups = [...(membership.get(u.name) ?? [])].sort();
     const policies: (NamedPolicy | undefined)[] = [];
     for (const arn of attached("user", u.name)) policies.push(resolve(arn, local, problems, approximations));
-    for (const r of ofType(s, "aws:iam/userPolicy:UserPolicy").filter((x) => x.props.user === u.name)) policies.push(inlinePolicy(`user ${u.name}`, r, "inline policy", problems));
+    for (const r of ofType(s, "aws:iam/userPolicy:UserPolicy").filter((x) => x.props.user === u.name))
+      policies.push(inlinePolicy(`user ${u.name}`, r, "inline policy", problems));
     for (const g of groups) {
       for (const arn of attached("group", g)) policies.push(resolve(arn, local, problems, approximations));
-      for (const r of ofType(s, "aws:iam/groupPolicy:GroupPolicy").filter((x) => x.props.group === g)) policies.push(inlinePolicy(`group ${g}`, r, "inline policy", problems));
+      for (const r of ofType(s, "aws:iam/groupPolicy:GroupPolicy").filter((x) => x.props.group === g))
+        policies.push(inlinePolicy(`group ${g}`, r, "inline policy", problems));
     }
-    return { settings: u, account, name: u.name, path, arn: userArn(account, path, u.name), tags: tagsOf(registered), policies: uniqueByName(policies), groups, problems };
+    return {
+      settings: u,
+      account,
+      name: u.name,
+      path,
+      arn: userArn(account, path, u.name),
+      tags: tagsOf(registered),
+      policies: uniqueByName(policies),
+      groups,
+      problems,
+    };
   });
 }
 
-function roleModel(s: PlannedStack, account: string, targetName: string, jumpCfg: JumpConfig, role: RoleSettings, local: Map<string, NamedPolicy>): RoleModel {
+function roleModel(
+  s: PlannedStack,
+  account: string,
+  targetName: string,
+  jumpCfg: JumpConfig,
+  role: RoleSettings,
+  local: Map<string, NamedPolicy>,
+): RoleModel {
   const problems: string[] = [];
   const approximations: string[] = [];
   const arn = roleArn(account, role.path, role.name);
@@ -227,9 +258,17 @@ function roleModel(s: PlannedStack, account: string, targetName: string, jumpCfg
     capability: capabilityOf(role),
   };
   if (!registered) {
-    return { ...base, urn: "", tags: {}, policies: [], approximations, problems: [`role ${role.name} is not registered by ${stackLabel(s)}`] };
+    return {
+      ...base,
+      urn: "",
+      tags: {},
+      policies: [],
+      approximations,
+      problems: [`role ${role.name} is not registered by ${stackLabel(s)}`],
+    };
   }
-  if ((str(registered.props.path) ?? "/") !== role.path) problems.push(`role ${role.name} is registered at path ${String(registered.props.path)}, the Jump side expects ${role.path}`);
+  if ((str(registered.props.path) ?? "/") !== role.path)
+    problems.push(`role ${role.name} is registered at path ${String(registered.props.path)}, the Jump side expects ${role.path}`);
   const trustDoc = parseDocument(registered.props.assumeRolePolicy);
   if (!trustDoc?.document) problems.push(`role ${role.name} has no readable trust policy (assumeRolePolicy)`);
   const boundaryArn = str(registered.props.permissionsBoundary) || undefined;
@@ -237,8 +276,12 @@ function roleModel(s: PlannedStack, account: string, targetName: string, jumpCfg
 
   const policies: (NamedPolicy | undefined)[] = [];
   const arns = [
-    ...ofType(s, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.props.role === role.name).map((a) => String(a.props.policyArn)),
-    ...ofType(s, "aws:iam/policyAttachment:PolicyAttachment").filter((a) => strings(a.props.roles).includes(role.name)).map((a) => String(a.props.policyArn)),
+    ...ofType(s, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+      .filter((a) => a.props.role === role.name)
+      .map((a) => String(a.props.policyArn)),
+    ...ofType(s, "aws:iam/policyAttachment:PolicyAttachment")
+      .filter((a) => strings(a.props.roles).includes(role.name))
+      .map((a) => String(a.props.policyArn)),
     ...strings(registered.props.managedPolicyArns),
   ];
   for (const a of arns) policies.push(resolve(a, local, problems, approximations));
@@ -248,7 +291,8 @@ function roleModel(s: PlannedStack, account: string, targetName: string, jumpCfg
       if (doc?.document) policies.push(namedPolicy(`role ${role.name} inline policy ${str(p.name) ?? i + 1}`, doc.document));
     });
   }
-  for (const r of ofType(s, "aws:iam/rolePolicy:RolePolicy").filter((x) => x.props.role === role.name)) policies.push(inlinePolicy(`role ${role.name}`, r, "inline policy", problems));
+  for (const r of ofType(s, "aws:iam/rolePolicy:RolePolicy").filter((x) => x.props.role === role.name))
+    policies.push(inlinePolicy(`role ${role.name}`, r, "inline policy", problems));
 
   return {
     ...base,
@@ -279,13 +323,19 @@ export function accessModel(jump: PlannedStack, targets: readonly PlannedStack[]
   for (const t of jumpCfg.targets) {
     const s = byAccount.get(t.accountId);
     if (!s) {
-      problems.push({ stack: stackLabel(jump), urn: "", message: `target ${t.name} (${t.accountId}) is listed by the jump stack, but no target-account stack of this environment plans that account` });
+      problems.push({
+        stack: stackLabel(jump),
+        urn: "",
+        message: `target ${t.name} (${t.accountId}) is listed by the jump stack, but no target-account stack of this environment plans that account`,
+      });
       continue;
     }
     const cfg = parseTargetConfig(s.config, { project: s.project, stack: s.stack });
     const local = managedPolicies(s, t.accountId);
     const intendedBoundaryArn = policyArn(t.accountId, cfg.boundaryPolicyPath, cfg.boundaryPolicyName);
-    const boundaryResource = ofType(s, "aws:iam/policy:Policy").find((r) => policyArn(t.accountId, str(r.props.path) ?? "/", String(r.props.name)) === intendedBoundaryArn);
+    const boundaryResource = ofType(s, "aws:iam/policy:Policy").find(
+      (r) => policyArn(t.accountId, str(r.props.path) ?? "/", String(r.props.name)) === intendedBoundaryArn,
+    );
     const roles = t.roles.map((r) => roleModel(s, t.accountId, t.name, jumpCfg, r, local));
     targetModels.push({
       account: t.accountId,
@@ -300,7 +350,12 @@ export function accessModel(jump: PlannedStack, targets: readonly PlannedStack[]
   }
   const listed = new Set(jumpCfg.targets.map((t) => t.accountId));
   for (const [a, s] of byAccount) {
-    if (!listed.has(a)) problems.push({ stack: stackLabel(s), urn: "", message: `account ${a} is not a target of the jump stack, so its roles trust nobody` });
+    if (!listed.has(a))
+      problems.push({
+        stack: stackLabel(s),
+        urn: "",
+        message: `account ${a} is not a target of the jump stack, so its roles trust nobody`,
+      });
   }
   return {
     jump: { account: jumpCfg.accountId, stack: stackLabel(jump), config: jumpCfg, region: jump.config["aws:region"] ?? "us-east-1", users },

@@ -2,8 +2,23 @@ import { strict as assert } from "assert";
 import { permissionsBoundaryKey, principalOf, requestContext, type Caller, type RequestEnvironment, type UserCaller } from "./context";
 
 const env: RequestEnvironment = { now: new Date("2026-01-15T09:30:00Z"), region: "eu-west-1" };
-const alice = (credentials: UserCaller["credentials"]): UserCaller => ({ kind: "user", account: "111122223333", name: "alice", path: "/", tags: { team: "a" }, credentials });
-const session: Caller = { kind: "role-session", account: "444455556666", roleName: "read-only", rolePath: "/jump/", sessionName: "alice", tags: {}, mfaAgeSeconds: 300 };
+const alice = (credentials: UserCaller["credentials"]): UserCaller => ({
+  kind: "user",
+  account: "111122223333",
+  name: "alice",
+  path: "/",
+  tags: { team: "a" },
+  credentials,
+});
+const session: Caller = {
+  kind: "role-session",
+  account: "444455556666",
+  roleName: "read-only",
+  rolePath: "/jump/",
+  sessionName: "alice",
+  tags: {},
+  mfaAgeSeconds: 300,
+};
 const B = "arn:aws:iam::444455556666:policy/boundary";
 
 describe("request context (verify/access/context.ts)", () => {
@@ -15,17 +30,35 @@ describe("request context (verify/access/context.ts)", () => {
   });
 
   it("sends no MFA keys and no token issue time for a long-term access key", () => {
-    const c = requestContext(alice({ kind: "access-key" }), "iam:CreateAccessKey", { resource: "arn:aws:iam::111122223333:user/alice" }, env);
+    const c = requestContext(
+      alice({ kind: "access-key" }),
+      "iam:CreateAccessKey",
+      { resource: "arn:aws:iam::111122223333:user/alice" },
+      env,
+    );
     assert.equal("aws:MultiFactorAuthPresent" in c, false);
     assert.equal("aws:MultiFactorAuthAge" in c, false);
     assert.equal("aws:TokenIssueTime" in c, false);
   });
 
   it("sends MultiFactorAuthPresent=true with the MFA age after an MFA sign-in, and with an MFA code on a long-term key", () => {
-    const console = requestContext(alice({ kind: "console", mfaAgeSeconds: 120 }), "sts:AssumeRole", { resource: "arn:aws:iam::444455556666:role/x" }, env);
+    const console = requestContext(
+      alice({ kind: "console", mfaAgeSeconds: 120 }),
+      "sts:AssumeRole",
+      { resource: "arn:aws:iam::444455556666:role/x" },
+      env,
+    );
     assert.deepEqual([console["aws:MultiFactorAuthPresent"], console["aws:MultiFactorAuthAge"]], ["true", "120"]);
-    const cli = requestContext(alice({ kind: "access-key-with-mfa-code" }), "sts:AssumeRole", { resource: "arn:aws:iam::444455556666:role/x" }, env);
-    assert.deepEqual([cli["aws:MultiFactorAuthPresent"], cli["aws:MultiFactorAuthAge"], cli["aws:TokenIssueTime"]], ["true", "0", undefined]);
+    const cli = requestContext(
+      alice({ kind: "access-key-with-mfa-code" }),
+      "sts:AssumeRole",
+      { resource: "arn:aws:iam::444455556666:role/x" },
+      env,
+    );
+    assert.deepEqual(
+      [cli["aws:MultiFactorAuthPresent"], cli["aws:MultiFactorAuthAge"], cli["aws:TokenIssueTime"]],
+      ["true", "0", undefined],
+    );
   });
 
   it("sends aws:username and the user's tags for an IAM user, never for a role session", () => {
@@ -57,14 +90,24 @@ describe("request context (verify/access/context.ts)", () => {
   });
 
   it("sends the resource's tags as aws:ResourceTag, and also as iam:ResourceTag for IAM users and roles only", () => {
-    const role = requestContext(session, "iam:DeleteRolePermissionsBoundary", { resource: "arn:aws:iam::444455556666:role/x", tags: { k: "v" } }, env);
+    const role = requestContext(
+      session,
+      "iam:DeleteRolePermissionsBoundary",
+      { resource: "arn:aws:iam::444455556666:role/x", tags: { k: "v" } },
+      env,
+    );
     assert.deepEqual([role["aws:ResourceTag/k"], role["iam:ResourceTag/k"]], ["v", "v"]);
     const policy = requestContext(session, "iam:DeletePolicy", { resource: B, tags: { k: "v" } }, env);
     assert.deepEqual([policy["aws:ResourceTag/k"], policy["iam:ResourceTag/k"]], ["v", undefined]);
   });
 
-  it("uses only strings (AWS sends \"true\", not true)", () => {
-    const c = requestContext(alice({ kind: "console", mfaAgeSeconds: 5 }), "iam:ChangePassword", { resource: "arn:aws:iam::111122223333:user/alice" }, env);
+  it('uses only strings (AWS sends "true", not true)', () => {
+    const c = requestContext(
+      alice({ kind: "console", mfaAgeSeconds: 5 }),
+      "iam:ChangePassword",
+      { resource: "arn:aws:iam::111122223333:user/alice" },
+      env,
+    );
     for (const [k, v] of Object.entries(c)) assert.equal(typeof v, "string", k);
     assert.equal(c["aws:CurrentTime"], "2026-01-15T09:30:00Z");
     assert.equal(c["aws:EpochTime"], String(Date.parse("2026-01-15T09:30:00Z") / 1000));
@@ -74,9 +117,15 @@ describe("request context (verify/access/context.ts)", () => {
     it("is the boundary the request passes for CreateRole and Put*PermissionsBoundary, absent when it passes none", async () => {
       assert.deepEqual(await permissionsBoundaryKey("iam:CreateRole", { passed: B, current: "ignored" }), { "iam:PermissionsBoundary": B });
       assert.deepEqual(await permissionsBoundaryKey("iam:CreateRole", { current: B }), {});
-      assert.deepEqual(await permissionsBoundaryKey("iam:PutRolePermissionsBoundary", { passed: "arn:aws:iam::aws:policy/AdministratorAccess", current: B }), {
-        "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess",
-      });
+      assert.deepEqual(
+        await permissionsBoundaryKey("iam:PutRolePermissionsBoundary", {
+          passed: "arn:aws:iam::aws:policy/AdministratorAccess",
+          current: B,
+        }),
+        {
+          "iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess",
+        },
+      );
     });
 
     it("is the role's current boundary for other role actions, absent when the role has none", async () => {

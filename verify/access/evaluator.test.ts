@@ -50,14 +50,28 @@ describe("access evaluator (verify/access/evaluator.ts)", () => {
       policies: { identity: [namedPolicy("arn:aws:iam::111122223333:policy/self", selfServicePolicy())] },
     });
     assert.equal(v.decision, "ExplicitlyDenied");
-    assert.deepEqual(v.reasons, [{ kind: "identity", effect: "Deny", policy: "arn:aws:iam::111122223333:policy/self", sid: "BlockMostAccessUnlessSignedInWithMFA", index: 7 }]);
+    assert.deepEqual(v.reasons, [
+      {
+        kind: "identity",
+        effect: "Deny",
+        policy: "arn:aws:iam::111122223333:policy/self",
+        sid: "BlockMostAccessUnlessSignedInWithMFA",
+        index: 7,
+      },
+    ]);
   });
 
   it("evaluates cross-account AssumeRole against the caller's policies and the trust policy, naming the trust policy when it lacks an Allow", async () => {
     const role = `arn:aws:iam::${T}:role/admin`;
     const alice = "arn:aws:iam::111122223333:user/alice";
-    const trust = namedPolicy("trust policy of role admin", trustPolicy({ trust: { strategy: "users", principalArns: [alice] }, jumpAccountId: "111122223333" }));
-    const allow = namedPolicy("assume", { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: role }] });
+    const trust = namedPolicy(
+      "trust policy of role admin",
+      trustPolicy({ trust: { strategy: "users", principalArns: [alice] }, jumpAccountId: "111122223333" }),
+    );
+    const allow = namedPolicy("assume", {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: role }],
+    });
     const req = (context: Record<string, string>): AccessRequest => ({
       principal: alice,
       action: "sts:AssumeRole",
@@ -90,7 +104,12 @@ describe("access evaluator (verify/access/evaluator.ts)", () => {
       });
       const raw = await runSimulation(
         {
-          request: { principal: SESSION, action: "iam:CreateUser", resource: { resource: `arn:aws:iam::${T}:user/x`, accountId: T }, contextVariables: {} },
+          request: {
+            principal: SESSION,
+            action: "iam:CreateUser",
+            resource: { resource: `arn:aws:iam::${T}:user/x`, accountId: T },
+            contextVariables: {},
+          },
           identityPolicies: [{ name: admin.name, policy: admin.document }],
           permissionBoundaryPolicies: [{ name: B, policy: typo.document }],
           serviceControlPolicies: [],
@@ -99,13 +118,23 @@ describe("access evaluator (verify/access/evaluator.ts)", () => {
         {},
       );
       assert.equal(raw.resultType !== "error" && raw.overallResult, "Allowed", "the evaluator itself quietly allows");
-      const v = await evaluate(session({ action: "iam:CreateUser", resource: `arn:aws:iam::${T}:user/x`, policies: { identity: [admin], boundary: typo } }));
+      const v = await evaluate(
+        session({ action: "iam:CreateUser", resource: `arn:aws:iam::${T}:user/x`, policies: { identity: [admin], boundary: typo } }),
+      );
       assert.equal(v.decision, "Error");
-      assert.deepEqual(v.problems, [`${B}: statement DenyUsers (#2): action "iam:CreateUserr" is not in the IAM action catalogue (misspelled?)`]);
+      assert.deepEqual(v.problems, [
+        `${B}: statement DenyUsers (#2): action "iam:CreateUserr" is not in the IAM action catalogue (misspelled?)`,
+      ]);
     });
 
     it("Noncompliance: a wildcard pattern that matches no action, and an unknown service", async () => {
-      const doc = namedPolicy("p", { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: ["iam:Creat*Userz", "iamm:CreateUser"], Resource: "*" }, { Effect: "Allow", Action: "*", Resource: "*" }] });
+      const doc = namedPolicy("p", {
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Deny", Action: ["iam:Creat*Userz", "iamm:CreateUser"], Resource: "*" },
+          { Effect: "Allow", Action: "*", Resource: "*" },
+        ],
+      });
       const v = await evaluate(session({ policies: { identity: [doc] } }));
       assert.equal(v.decision, "Error");
       assert.deepEqual(v.problems, [
@@ -115,7 +144,10 @@ describe("access evaluator (verify/access/evaluator.ts)", () => {
     });
 
     it("Noncompliance: a misspelled condition key", async () => {
-      const doc = namedPolicy("p", { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "*", Resource: "*", Condition: { BoolIfExists: { "aws:MultiFactorAuthPresnt": "false" } } }] });
+      const doc = namedPolicy("p", {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Deny", Action: "*", Resource: "*", Condition: { BoolIfExists: { "aws:MultiFactorAuthPresnt": "false" } } }],
+      });
       const v = await evaluate(session({ policies: { identity: [admin, doc] } }));
       assert.equal(v.decision, "Error");
       assert.match(v.problems[0], /condition key "aws:MultiFactorAuthPresnt" is not a global or service condition key/);
@@ -124,7 +156,9 @@ describe("access evaluator (verify/access/evaluator.ts)", () => {
     it("Noncompliance: a context key AWS would not send with this action", async () => {
       const v = await evaluate(session({ context: { ...session().context, "iam:PermissionsBoundary": B, "s3:prefix": "logs/" } }));
       assert.equal(v.decision, "Error");
-      assert.deepEqual(v.problems, ["context key s3:prefix not applicable to iam:CreateRole on arn:aws:iam::444455556666:role/app: AWS would not send it"]);
+      assert.deepEqual(v.problems, [
+        "context key s3:prefix not applicable to iam:CreateRole on arn:aws:iam::444455556666:role/app: AWS would not send it",
+      ]);
     });
 
     it("Noncompliance: a context value that is not a string", async () => {
@@ -139,7 +173,10 @@ describe("access evaluator (verify/access/evaluator.ts)", () => {
     });
 
     it("Noncompliance: a document IAM would reject", async () => {
-      const bad = namedPolicy("bad", { Version: "2012-10-17", Statement: [{ Effect: "Allowed", Action: "iam:CreateRole", Resource: "*" }] });
+      const bad = namedPolicy("bad", {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allowed", Action: "iam:CreateRole", Resource: "*" }],
+      });
       const v = await evaluate(session({ policies: { identity: [bad] } }));
       assert.equal(v.decision, "Error");
       assert.match(v.problems[0], /^bad: Statement\[0\]\.Effect: Effect must be present and exactly "Allow" or "Deny"/);

@@ -9,8 +9,21 @@
  * policy names an action that is not in the IAM action catalogue (the evaluator itself would just
  * never match a misspelled action, so a typo in a Deny would quietly allow).
  */
-import { getDenialReasons, getGrantReasons, runSimulation, type RequestDenial, type RequestGrant, type Simulation } from "@cloud-copilot/iam-simulate";
-import { createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy, validateTrustPolicy, type ValidatedPolicy } from "@cloud-copilot/iam-policy";
+import {
+  getDenialReasons,
+  getGrantReasons,
+  runSimulation,
+  type RequestDenial,
+  type RequestGrant,
+  type Simulation,
+} from "@cloud-copilot/iam-simulate";
+import {
+  createValidatedPolicy,
+  validateIdentityPolicy,
+  validateResourcePolicy,
+  validateTrustPolicy,
+  type ValidatedPolicy,
+} from "@cloud-copilot/iam-policy";
 import { documentActionProblems } from "./iam-catalogue";
 
 export type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
@@ -86,7 +99,15 @@ export interface Verdict {
   readonly problems: readonly string[];
 }
 
-const KIND_OF: Readonly<Record<string, PolicyKind>> = { identity: "identity", pb: "boundary", resource: "resource", scp: "scp", rcp: "rcp", vpce: "vpce", session: "session" };
+const KIND_OF: Readonly<Record<string, PolicyKind>> = {
+  identity: "identity",
+  pb: "boundary",
+  resource: "resource",
+  scp: "scp",
+  rcp: "rcp",
+  vpce: "vpce",
+  session: "session",
+};
 
 /** A named policy from a document given as an object or as the JSON string a program registered. */
 export function namedPolicy(name: string, document: unknown): NamedPolicy {
@@ -95,7 +116,11 @@ export function namedPolicy(name: string, document: unknown): NamedPolicy {
 
 type Validator = (policy: unknown) => ReturnType<typeof validateIdentityPolicy>;
 type Slot = "identity" | "trust" | "resource";
-const VALIDATORS: Readonly<Record<Slot, Validator>> = { identity: validateIdentityPolicy, trust: validateTrustPolicy, resource: validateResourcePolicy };
+const VALIDATORS: Readonly<Record<Slot, Validator>> = {
+  identity: validateIdentityPolicy,
+  trust: validateTrustPolicy,
+  resource: validateResourcePolicy,
+};
 
 /**
  * Validation and the catalogue check run once per document object: documents are reused across
@@ -105,12 +130,19 @@ interface Prepared {
   readonly validated: ValidatedPolicy;
   readonly problems: readonly string[];
 }
-const prepared: Record<Slot, WeakMap<object, Promise<Prepared>>> = { identity: new WeakMap(), trust: new WeakMap(), resource: new WeakMap() };
+const prepared: Record<Slot, WeakMap<object, Promise<Prepared>>> = {
+  identity: new WeakMap(),
+  trust: new WeakMap(),
+  resource: new WeakMap(),
+};
 
 function prepare(slot: Slot, p: NamedPolicy): Promise<Prepared> {
   const doc = p.document;
   if (doc === null || typeof doc !== "object") {
-    return Promise.resolve({ validated: createValidatedPolicy(doc, VALIDATORS[slot]), problems: [`${p.name}: not a policy document (${typeof doc})`] });
+    return Promise.resolve({
+      validated: createValidatedPolicy(doc, VALIDATORS[slot]),
+      problems: [`${p.name}: not a policy document (${typeof doc})`],
+    });
   }
   let entry = prepared[slot].get(doc);
   if (!entry) {
@@ -138,7 +170,7 @@ function describeErrors(errors: Record<string, unknown>): string[] {
     "invalid.action": "the action is not in the IAM action catalogue",
     "invalid.service": "the service prefix is not in the IAM action catalogue",
     "no.resource.types": "the resource ARN is not a resource type of this action",
-    "must.use.wildcard": "this action takes no resource: use \"*\"",
+    "must.use.wildcard": 'this action takes no resource: use "*"',
     "multiple.resource.types": "the resource ARN matches several resource types of this action",
   };
   return [`evaluator error ${message}${hint[message] ? ` (${hint[message]})` : ""}`, ...out];
@@ -157,7 +189,13 @@ function denialReason(d: RequestDenial, names: { trust?: string; resource?: stri
 function grantReason(g: RequestGrant, names: { trust?: string; resource?: string }): Reason {
   const kind = KIND_OF[g.policyType] ?? "identity";
   const policy = "policyIdentifier" in g ? g.policyIdentifier : (names.trust ?? names.resource);
-  return { kind, effect: "Allow", ...(policy ? { policy } : {}), ...(g.statementId ? { sid: g.statementId } : {}), index: g.statementIndex };
+  return {
+    kind,
+    effect: "Allow",
+    ...(policy ? { policy } : {}),
+    ...(g.statementId ? { sid: g.statementId } : {}),
+    index: g.statementIndex,
+  };
 }
 
 function dedupe(reasons: Reason[]): Reason[] {
@@ -184,8 +222,12 @@ export async function evaluate(request: AccessRequest): Promise<Verdict> {
   const boundary = p.boundary ? await prepare("identity", p.boundary) : undefined;
   const session = p.session ? await prepare("identity", p.session) : undefined;
   const resourcePolicy = p.trust ? await prepare("trust", p.trust) : p.resource ? await prepare("resource", p.resource) : undefined;
-  const scps = await Promise.all((p.scps ?? []).map(async (l) => ({ l, prep: await Promise.all(l.policies.map((x) => prepare("identity", x))) })));
-  const rcps = await Promise.all((p.rcps ?? []).map(async (l) => ({ l, prep: await Promise.all(l.policies.map((x) => prepare("identity", x))) })));
+  const scps = await Promise.all(
+    (p.scps ?? []).map(async (l) => ({ l, prep: await Promise.all(l.policies.map((x) => prepare("identity", x))) })),
+  );
+  const rcps = await Promise.all(
+    (p.rcps ?? []).map(async (l) => ({ l, prep: await Promise.all(l.policies.map((x) => prepare("identity", x))) })),
+  );
   for (const x of [...identity, boundary, session, resourcePolicy, ...scps.flatMap((s) => s.prep), ...rcps.flatMap((s) => s.prep)]) {
     if (x) problems.push(...x.problems);
   }
@@ -202,20 +244,34 @@ export async function evaluate(request: AccessRequest): Promise<Verdict> {
     ...(boundary && p.boundary ? { permissionBoundaryPolicies: [{ name: p.boundary.name, policy: boundary.validated }] } : {}),
     ...(session ? { sessionPolicy: session.validated } : {}),
     ...(resourcePolicy ? { resourcePolicy: resourcePolicy.validated } : {}),
-    serviceControlPolicies: scps.map(({ l, prep }) => ({ orgIdentifier: l.orgIdentifier, policies: l.policies.map((x, i) => ({ name: x.name, policy: prep[i].validated })) })),
-    resourceControlPolicies: rcps.map(({ l, prep }) => ({ orgIdentifier: l.orgIdentifier, policies: l.policies.map((x, i) => ({ name: x.name, policy: prep[i].validated })) })),
+    serviceControlPolicies: scps.map(({ l, prep }) => ({
+      orgIdentifier: l.orgIdentifier,
+      policies: l.policies.map((x, i) => ({ name: x.name, policy: prep[i].validated })),
+    })),
+    resourceControlPolicies: rcps.map(({ l, prep }) => ({
+      orgIdentifier: l.orgIdentifier,
+      policies: l.policies.map((x, i) => ({ name: x.name, policy: prep[i].validated })),
+    })),
   };
   const result = await runSimulation(simulation, {});
-  if (result.resultType === "error") return { decision: "Error", reasons: [], problems: describeErrors(result.errors as unknown as Record<string, unknown>) };
+  if (result.resultType === "error")
+    return { decision: "Error", reasons: [], problems: describeErrors(result.errors as unknown as Record<string, unknown>) };
 
   const results = result.resultType === "single" ? [result.result] : result.results;
-  if (results.length === 0) return { decision: "Error", reasons: [], problems: [`the wildcard resource ${request.resource} matched no resource pattern of any policy`] };
+  if (results.length === 0)
+    return {
+      decision: "Error",
+      reasons: [],
+      problems: [`the wildcard resource ${request.resource} matched no resource pattern of any policy`],
+    };
   const ignored = [...new Set(results.flatMap((r) => r.ignoredContextKeys ?? []))];
   if (ignored.length > 0) {
     return {
       decision: "Error",
       reasons: [],
-      problems: [`context key${ignored.length > 1 ? "s" : ""} ${ignored.join(", ")} not applicable to ${request.action} on ${request.resource}: AWS would not send ${ignored.length > 1 ? "them" : "it"}`],
+      problems: [
+        `context key${ignored.length > 1 ? "s" : ""} ${ignored.join(", ")} not applicable to ${request.action} on ${request.resource}: AWS would not send ${ignored.length > 1 ? "them" : "it"}`,
+      ],
     };
   }
   const names = { trust: p.trust?.name, resource: p.resource?.name };
@@ -227,7 +283,8 @@ export async function evaluate(request: AccessRequest): Promise<Verdict> {
       const denials = getDenialReasons(r.analysis);
       // Explicit denials decide; among implicit ones, those that blocked an otherwise allowed request first.
       const explicit = denials.filter((d) => d.denialType === "Explicit");
-      const chosen = decision === "ExplicitlyDenied" ? explicit : [...denials.filter((d) => d.blocking), ...denials.filter((d) => !d.blocking)];
+      const chosen =
+        decision === "ExplicitlyDenied" ? explicit : [...denials.filter((d) => d.blocking), ...denials.filter((d) => !d.blocking)];
       reasons.push(...chosen.map((d) => denialReason(d, names)));
     }
   }

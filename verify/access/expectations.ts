@@ -16,7 +16,17 @@
  * (`runInstancesTargets`, `createBucketTarget`) are exported for other catalogues to reuse.
  */
 import { ADMINISTRATOR_ACCESS } from "./aws-managed";
-import { permissionsBoundaryKey, principalOf, requestContext, type Caller, type Credentials, type RequestEnvironment, type RoleSessionCaller, type Target, type UserCaller } from "./context";
+import {
+  permissionsBoundaryKey,
+  principalOf,
+  requestContext,
+  type Caller,
+  type Credentials,
+  type RequestEnvironment,
+  type RoleSessionCaller,
+  type Target,
+  type UserCaller,
+} from "./context";
 import type { AccessRequest, Decision, NamedPolicy, PolicyKind, PolicySet, RequestContext } from "./evaluator";
 import type { AccessModel, JumpUserModel, RoleModel, TargetModel } from "./access-model";
 
@@ -84,7 +94,14 @@ function accountOfArn(arn: string): string | undefined {
 }
 
 /** A request by `caller` with `policies`, carrying the full context AWS would send. */
-export function requestFor(caller: Caller, policies: PolicySet, action: string, target: Target, env: RequestEnvironment, serviceKeys: RequestContext = {}): AccessRequest {
+export function requestFor(
+  caller: Caller,
+  policies: PolicySet,
+  action: string,
+  target: Target,
+  env: RequestEnvironment,
+  serviceKeys: RequestContext = {},
+): AccessRequest {
   return {
     principal: principalOf(caller),
     action,
@@ -122,7 +139,10 @@ export async function sessionRequest(
   keys: RequestContext = {},
   boundary: { readonly passed?: string; readonly current?: string } = {},
 ): Promise<AccessRequest> {
-  return requestFor(sessionOf(role), sessionPolicies(role), action, target, env, { ...(await permissionsBoundaryKey(action, boundary)), ...keys });
+  return requestFor(sessionOf(role), sessionPolicies(role), action, target, env, {
+    ...(await permissionsBoundaryKey(action, boundary)),
+    ...keys,
+  });
 }
 
 export function userCaller(user: Pick<JumpUserModel, "account" | "name" | "path" | "tags">, credentials: Credentials): UserCaller {
@@ -130,16 +150,36 @@ export function userCaller(user: Pick<JumpUserModel, "account" | "name" | "path"
 }
 
 /** A request made by a Jump user with their own policies (or `policies`, for a probe). */
-export function userRequest(user: JumpUserModel, credentials: Credentials, action: string, target: Target, env: RequestEnvironment, policies?: PolicySet): AccessRequest {
+export function userRequest(
+  user: JumpUserModel,
+  credentials: Credentials,
+  action: string,
+  target: Target,
+  env: RequestEnvironment,
+  policies?: PolicySet,
+): AccessRequest {
   return requestFor(userCaller(user, credentials), policies ?? { identity: user.policies }, action, target, env);
 }
 
 /** `sts:AssumeRole` of `role` by `caller`: the caller's identity policies and the role's trust policy both decide. */
-export function assumeRoleRequest(caller: Caller, identity: readonly NamedPolicy[], role: RoleModel, env: RequestEnvironment, sessionName?: string): AccessRequest {
+export function assumeRoleRequest(
+  caller: Caller,
+  identity: readonly NamedPolicy[],
+  role: RoleModel,
+  env: RequestEnvironment,
+  sessionName?: string,
+): AccessRequest {
   const name = sessionName ?? (caller.kind === "user" ? caller.name : caller.sessionName);
-  return requestFor(caller, { identity, ...(role.trust ? { trust: role.trust } : {}) }, "sts:AssumeRole", { resource: role.arn, account: role.account, tags: role.tags }, env, {
-    "sts:RoleSessionName": name,
-  });
+  return requestFor(
+    caller,
+    { identity, ...(role.trust ? { trust: role.trust } : {}) },
+    "sts:AssumeRole",
+    { resource: role.arn, account: role.account, tags: role.tags },
+    env,
+    {
+      "sts:RoleSessionName": name,
+    },
+  );
 }
 
 /** An identity policy that allows AssumeRole of `roleArn`: what a principal could give itself in its own account. */
@@ -147,7 +187,10 @@ export function probeAllowAssume(roleArn: string): NamedPolicy {
   let p = probes.get(roleArn);
   if (!p) {
     // One object per role: the evaluator validates and checks a document object once.
-    p = { name: "probe: an identity policy allowing sts:AssumeRole of the role", document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: roleArn }] } };
+    p = {
+      name: "probe: an identity policy allowing sts:AssumeRole of the role",
+      document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: roleArn }] },
+    };
     probes.set(roleArn, p);
   }
   return p;
@@ -158,7 +201,13 @@ const probes = new Map<string, NamedPolicy>();
 export function probeAllowOwnIdentity(account: string): NamedPolicy {
   let p = probes.get(`own:${account}`);
   if (!p) {
-    p = { name: "probe: an identity policy allowing iam:* on the user's own identity", document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iam:*", Resource: `arn:aws:iam::${account}:user/\${aws:username}` }] } };
+    p = {
+      name: "probe: an identity policy allowing iam:* on the user's own identity",
+      document: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "iam:*", Resource: `arn:aws:iam::${account}:user/\${aws:username}` }],
+      },
+    };
     probes.set(`own:${account}`, p);
   }
   return p;
@@ -186,7 +235,10 @@ export function createBucketTarget(account: string, region: string): { target: T
  * image is modelled as one the account owns: a public Amazon image is shared through a launch
  * permission the evaluator cannot model.
  */
-export function runInstancesTargets(account: string, region: string): { readonly kind: string; readonly target: Target; readonly keys: RequestContext }[] {
+export function runInstancesTargets(
+  account: string,
+  region: string,
+): { readonly kind: string; readonly target: Target; readonly keys: RequestContext }[] {
   const az = `${region}a`;
   const vpc = `arn:aws:ec2:${region}:${account}:vpc/vpc-0123456789abcdef0`;
   const subnet = `arn:aws:ec2:${region}:${account}:subnet/subnet-0123456789abcdef0`;
@@ -212,7 +264,14 @@ export function runInstancesTargets(account: string, region: string): { readonly
     {
       kind: "image",
       target: { resource: `arn:aws:ec2:${region}::image/ami-0123456789abcdef0`, account },
-      keys: { ...common, "ec2:ImageID": "ami-0123456789abcdef0", "ec2:ImageType": "machine", "ec2:Owner": account, "ec2:Public": "false", "ec2:RootDeviceType": "ebs" },
+      keys: {
+        ...common,
+        "ec2:ImageID": "ami-0123456789abcdef0",
+        "ec2:ImageType": "machine",
+        "ec2:Owner": account,
+        "ec2:Public": "false",
+        "ec2:RootDeviceType": "ebs",
+      },
     },
     {
       kind: "network-interface",
@@ -232,7 +291,15 @@ export function runInstancesTargets(account: string, region: string): { readonly
     {
       kind: "volume",
       target: { resource: `arn:aws:ec2:${region}:${account}:volume/vol-0123456789abcdef0` },
-      keys: { ...common, "ec2:VolumeSize": "8", "ec2:VolumeType": "gp3", "ec2:Encrypted": "true", "ec2:VolumeIops": "3000", "ec2:VolumeThroughput": "125", "ec2:AvailabilityZone": az },
+      keys: {
+        ...common,
+        "ec2:VolumeSize": "8",
+        "ec2:VolumeType": "gp3",
+        "ec2:Encrypted": "true",
+        "ec2:VolumeIops": "3000",
+        "ec2:VolumeThroughput": "125",
+        "ec2:AvailabilityZone": az,
+      },
     },
   ];
 }
@@ -288,15 +355,43 @@ export async function sessionExpectations(target: TargetModel, role: RoleModel, 
   const guardBy: PolicyKind | undefined = role.capability === "admin" ? "boundary" : undefined;
   const problems = role.problems;
   const add = (id: string, guarantee: string, request: AccessRequest, expected: Expected, deniedBy?: PolicyKind) =>
-    out.push({ id, guarantee, subject, how: HOW_SESSION, account: T, request, expected, ...(deniedBy && expected !== "Allowed" ? { deniedBy } : {}), ...(problems.length ? { problems } : {}) });
+    out.push({
+      id,
+      guarantee,
+      subject,
+      how: HOW_SESSION,
+      account: T,
+      request,
+      expected,
+      ...(deniedBy && expected !== "Allowed" ? { deniedBy } : {}),
+      ...(problems.length ? { problems } : {}),
+    });
   const iam = (kind: string, name: string, path = "/") => `arn:aws:iam::${T}:${kind}${path}${name}`;
   const delegatedRole = iam("role", PROBE.role, target.config.delegatedPath);
   const unboundedRole = iam("role", PROBE.unboundedRole);
 
   // The boundary's guards: they hold for every role, whatever its policies.
-  add("session-no-create-user", "may not create IAM users (iam:CreateUser)", await sessionRequest(role, "iam:CreateUser", { resource: iam("user", PROBE.user) }, env), "Denied", guardBy);
-  add("session-no-create-group", "may not create IAM groups (iam:CreateGroup)", await sessionRequest(role, "iam:CreateGroup", { resource: iam("group", PROBE.group) }, env), "Denied", guardBy);
-  add("session-no-create-role-without-boundary", "may not create a role without the boundary", await sessionRequest(role, "iam:CreateRole", { resource: delegatedRole }, env), "Denied", guardBy);
+  add(
+    "session-no-create-user",
+    "may not create IAM users (iam:CreateUser)",
+    await sessionRequest(role, "iam:CreateUser", { resource: iam("user", PROBE.user) }, env),
+    "Denied",
+    guardBy,
+  );
+  add(
+    "session-no-create-group",
+    "may not create IAM groups (iam:CreateGroup)",
+    await sessionRequest(role, "iam:CreateGroup", { resource: iam("group", PROBE.group) }, env),
+    "Denied",
+    guardBy,
+  );
+  add(
+    "session-no-create-role-without-boundary",
+    "may not create a role without the boundary",
+    await sessionRequest(role, "iam:CreateRole", { resource: delegatedRole }, env),
+    "Denied",
+    guardBy,
+  );
   add(
     "session-no-create-role-with-other-boundary",
     "may not create a role with another boundary (AdministratorAccess)",
@@ -307,7 +402,14 @@ export async function sessionExpectations(target: TargetModel, role: RoleModel, 
   add(
     "session-no-remove-own-boundary",
     "may not remove the boundary from its own role (iam:DeleteRolePermissionsBoundary)",
-    await sessionRequest(role, "iam:DeleteRolePermissionsBoundary", { resource: role.arn, tags: role.tags }, env, {}, { current: role.boundaryArn }),
+    await sessionRequest(
+      role,
+      "iam:DeleteRolePermissionsBoundary",
+      { resource: role.arn, tags: role.tags },
+      env,
+      {},
+      { current: role.boundaryArn },
+    ),
     "Denied",
     guardBy,
   );
@@ -321,14 +423,28 @@ export async function sessionExpectations(target: TargetModel, role: RoleModel, 
   add(
     "session-no-swap-boundary",
     "may not replace a role's boundary with another (iam:PutRolePermissionsBoundary)",
-    await sessionRequest(role, "iam:PutRolePermissionsBoundary", { resource: delegatedRole, tags: {} }, env, {}, { passed: ADMINISTRATOR_ACCESS, current: B }),
+    await sessionRequest(
+      role,
+      "iam:PutRolePermissionsBoundary",
+      { resource: delegatedRole, tags: {} },
+      env,
+      {},
+      { passed: ADMINISTRATOR_ACCESS, current: B },
+    ),
     "Denied",
     guardBy,
   );
   add(
     "session-no-grant-unbounded-role",
     "may not attach policies to a role without the boundary (iam:AttachRolePolicy)",
-    await sessionRequest(role, "iam:AttachRolePolicy", { resource: unboundedRole, tags: {} }, env, { "iam:PolicyARN": ADMINISTRATOR_ACCESS }, {}),
+    await sessionRequest(
+      role,
+      "iam:AttachRolePolicy",
+      { resource: unboundedRole, tags: {} },
+      env,
+      { "iam:PolicyARN": ADMINISTRATOR_ACCESS },
+      {},
+    ),
     "Denied",
     guardBy,
   );
@@ -346,11 +462,31 @@ export async function sessionExpectations(target: TargetModel, role: RoleModel, 
   // AdministratorAccess role must keep every legitimate task; a read-only role must not write.
   if (role.capability !== "custom") {
     const admin = role.capability === "admin";
-    const write = (id: string, guarantee: string) => (admin ? { id, guarantee: `may ${guarantee}`, expected: "Allowed" as Expected } : { id: "session-no-write", guarantee: `may not ${guarantee} (read-only policies)`, expected: "Denied" as Expected });
+    const write = (id: string, guarantee: string) =>
+      admin
+        ? { id, guarantee: `may ${guarantee}`, expected: "Allowed" as Expected }
+        : { id: "session-no-write", guarantee: `may not ${guarantee} (read-only policies)`, expected: "Denied" as Expected };
     const w1 = write("session-create-role-with-boundary", "create a role that carries the boundary (iam:CreateRole)");
-    add(w1.id, w1.guarantee, await sessionRequest(role, "iam:CreateRole", { resource: delegatedRole }, env, {}, { passed: B }), w1.expected);
+    add(
+      w1.id,
+      w1.guarantee,
+      await sessionRequest(role, "iam:CreateRole", { resource: delegatedRole }, env, {}, { passed: B }),
+      w1.expected,
+    );
     const w2 = write("session-grant-bounded-role", "attach policies to a role that carries the boundary (iam:AttachRolePolicy)");
-    add(w2.id, w2.guarantee, await sessionRequest(role, "iam:AttachRolePolicy", { resource: delegatedRole, tags: {} }, env, { "iam:PolicyARN": ADMINISTRATOR_ACCESS }, { current: B }), w2.expected);
+    add(
+      w2.id,
+      w2.guarantee,
+      await sessionRequest(
+        role,
+        "iam:AttachRolePolicy",
+        { resource: delegatedRole, tags: {} },
+        env,
+        { "iam:PolicyARN": ADMINISTRATOR_ACCESS },
+        { current: B },
+      ),
+      w2.expected,
+    );
     const bucket = createBucketTarget(T, target.region);
     const w3 = write("session-ordinary-work", "do ordinary work: s3:CreateBucket");
     add(w3.id, w3.guarantee, await sessionRequest(role, "s3:CreateBucket", bucket.target, env, bucket.keys), w3.expected);
@@ -358,9 +494,19 @@ export async function sessionExpectations(target: TargetModel, role: RoleModel, 
       const w = write("session-ordinary-work", `do ordinary work: ec2:RunInstances (${r.kind})`);
       add(w.id, w.guarantee, await sessionRequest(role, "ec2:RunInstances", r.target, env, r.keys), w.expected);
     }
-    add("session-read", "may read: ec2:DescribeInstances", await sessionRequest(role, "ec2:DescribeInstances", { resource: "*" }, env, { "ec2:Region": target.region }), "Allowed");
+    add(
+      "session-read",
+      "may read: ec2:DescribeInstances",
+      await sessionRequest(role, "ec2:DescribeInstances", { resource: "*" }, env, { "ec2:Region": target.region }),
+      "Allowed",
+    );
     const { "s3:locationconstraint": _unused, ...s3Keys } = bucket.keys;
-    add("session-read", "may read: s3:ListAllMyBuckets", await sessionRequest(role, "s3:ListAllMyBuckets", { resource: "*" }, env, s3Keys), "Allowed");
+    add(
+      "session-read",
+      "may read: s3:ListAllMyBuckets",
+      await sessionRequest(role, "s3:ListAllMyBuckets", { resource: "*" }, env, s3Keys),
+      "Allowed",
+    );
   }
   return out;
 }
@@ -412,7 +558,9 @@ export function trustSampling(model: Pick<AccessModel, "jump" | "targets">, opts
   const users = model.jump.users.length;
   const roles = model.targets.reduce((n, t) => n + t.roles.length, 0);
   const pairs = users * roles;
-  return pairs > abovePairs ? { pairs, users, roles, abovePairs, usersPerRole: opts.usersPerRole ?? TRUST_SAMPLING.usersPerRole } : undefined;
+  return pairs > abovePairs
+    ? { pairs, users, roles, abovePairs, usersPerRole: opts.usersPerRole ?? TRUST_SAMPLING.usersPerRole }
+    : undefined;
 }
 
 /** The users a role's trust is checked for: its intended users and its outsiders, each with how many there are. */
@@ -430,13 +578,20 @@ const usersByName = new WeakMap<readonly JumpUserModel[], ReadonlyMap<string, Ju
  * outsider (the first `outsidersPerRole` outsiders in config order, when given). With sampling:
  * `samplePositions` of each list, in config order, rotated by `rotation`.
  */
-export function roleSample(model: Pick<AccessModel, "jump">, role: RoleModel, opts: ProofOptions = {}, sampling?: TrustSampling, rotation = 0): RoleSample {
+export function roleSample(
+  model: Pick<AccessModel, "jump">,
+  role: RoleModel,
+  opts: ProofOptions = {},
+  sampling?: TrustSampling,
+  rotation = 0,
+): RoleSample {
   const intendedNames = new Set(role.intendedUsers);
   let byName = usersByName.get(model.jump.users);
   if (!byName) usersByName.set(model.jump.users, (byName = new Map(model.jump.users.map((u) => [u.name, u]))));
   const intended = role.intendedUsers.map((name) => byName.get(name)!);
   const outsiders = model.jump.users.filter((u) => !intendedNames.has(u.name));
-  const pick = <T>(list: readonly T[]): readonly T[] => (sampling ? samplePositions(list.length, sampling.usersPerRole, rotation).map((i) => list[i]) : list);
+  const pick = <T>(list: readonly T[]): readonly T[] =>
+    sampling ? samplePositions(list.length, sampling.usersPerRole, rotation).map((i) => list[i]) : list;
   return {
     intended: pick(intended),
     intendedOf: intended.length,
@@ -446,27 +601,93 @@ export function roleSample(model: Pick<AccessModel, "jump">, role: RoleModel, op
 }
 
 /** Who may switch into each role: the mapped Jump users with MFA, and nobody else. */
-export function trustExpectations(model: AccessModel, target: TargetModel, role: RoleModel, env: RequestEnvironment, opts: ProofOptions = {}, sample: RoleSample = roleSample(model, role, opts)): Expectation[] {
+export function trustExpectations(
+  model: AccessModel,
+  target: TargetModel,
+  role: RoleModel,
+  env: RequestEnvironment,
+  opts: ProofOptions = {},
+  sample: RoleSample = roleSample(model, role, opts),
+): Expectation[] {
   const out: Expectation[] = [];
   const subject = `${role.name}@${target.name}`;
   const maxAge = role.settings.mfaMaxAgeSeconds;
   const freshAge = maxAge !== undefined ? Math.min(MFA_AGE_SECONDS, maxAge - 1) : MFA_AGE_SECONDS;
   let sampled: Expectation["sample"];
-  const add = (id: string, guarantee: string, how: string, request: AccessRequest, expected: Expected, deniedBy?: PolicyKind, problems: readonly string[] = []) => {
+  const add = (
+    id: string,
+    guarantee: string,
+    how: string,
+    request: AccessRequest,
+    expected: Expected,
+    deniedBy?: PolicyKind,
+    problems: readonly string[] = [],
+  ) => {
     const all = [...role.problems, ...problems];
-    out.push({ id, guarantee, subject, how, account: target.account, request, expected, ...(deniedBy ? { deniedBy } : {}), ...(all.length ? { problems: all } : {}), ...(sampled ? { sample: sampled } : {}) });
+    out.push({
+      id,
+      guarantee,
+      subject,
+      how,
+      account: target.account,
+      request,
+      expected,
+      ...(deniedBy ? { deniedBy } : {}),
+      ...(all.length ? { problems: all } : {}),
+      ...(sampled ? { sample: sampled } : {}),
+    });
   };
 
   sampled = sample.intended.length < sample.intendedOf ? { checked: sample.intended.length, of: sample.intendedOf } : undefined;
   for (const u of sample.intended) {
     const name = u.name;
     const as = (c: Credentials) => assumeRoleRequest(userCaller(u, c), u.policies, role, env);
-    add("trust-mapped-user-with-mfa", `${name} may assume the role with MFA`, "console, signed in with MFA", as({ kind: "console", mfaAgeSeconds: freshAge }), "Allowed", undefined, u.problems);
-    add("trust-mapped-user-with-mfa", `${name} may assume the role with MFA`, "access key with an MFA code (CLI profile with mfa_serial)", as({ kind: "access-key-with-mfa-code", mfaAgeSeconds: 0 }), "Allowed", undefined, u.problems);
-    add("trust-no-assume-without-mfa", `${name} may not assume the role without MFA`, "console, signed in without MFA", as({ kind: "console" }), "Denied", "resource", u.problems);
-    add("trust-no-assume-without-mfa", `${name} may not assume the role without MFA`, "long-term access key, no MFA", as({ kind: "access-key" }), "Denied", "resource", u.problems);
+    add(
+      "trust-mapped-user-with-mfa",
+      `${name} may assume the role with MFA`,
+      "console, signed in with MFA",
+      as({ kind: "console", mfaAgeSeconds: freshAge }),
+      "Allowed",
+      undefined,
+      u.problems,
+    );
+    add(
+      "trust-mapped-user-with-mfa",
+      `${name} may assume the role with MFA`,
+      "access key with an MFA code (CLI profile with mfa_serial)",
+      as({ kind: "access-key-with-mfa-code", mfaAgeSeconds: 0 }),
+      "Allowed",
+      undefined,
+      u.problems,
+    );
+    add(
+      "trust-no-assume-without-mfa",
+      `${name} may not assume the role without MFA`,
+      "console, signed in without MFA",
+      as({ kind: "console" }),
+      "Denied",
+      "resource",
+      u.problems,
+    );
+    add(
+      "trust-no-assume-without-mfa",
+      `${name} may not assume the role without MFA`,
+      "long-term access key, no MFA",
+      as({ kind: "access-key" }),
+      "Denied",
+      "resource",
+      u.problems,
+    );
     if (maxAge !== undefined) {
-      add("trust-no-assume-with-old-mfa", `${name} may not assume the role with MFA older than ${maxAge} s`, `console, MFA ${maxAge + 60} s ago`, as({ kind: "console", mfaAgeSeconds: maxAge + 60 }), "Denied", "resource", u.problems);
+      add(
+        "trust-no-assume-with-old-mfa",
+        `${name} may not assume the role with MFA older than ${maxAge} s`,
+        `console, MFA ${maxAge + 60} s ago`,
+        as({ kind: "console", mfaAgeSeconds: maxAge + 60 }),
+        "Denied",
+        "resource",
+        u.problems,
+      );
     }
   }
 
@@ -474,7 +695,15 @@ export function trustExpectations(model: AccessModel, target: TargetModel, role:
   sampled = outsiders.length < sample.outsidersOf ? { checked: outsiders.length, of: sample.outsidersOf } : undefined;
   const mfa: Credentials = { kind: "console", mfaAgeSeconds: freshAge };
   for (const o of outsiders) {
-    add("trust-no-outsider", `${o.name} (not in a mapped group) may not assume the role`, "console, signed in with MFA", assumeRoleRequest(userCaller(o, mfa), o.policies, role, env), "Denied", undefined, o.problems);
+    add(
+      "trust-no-outsider",
+      `${o.name} (not in a mapped group) may not assume the role`,
+      "console, signed in with MFA",
+      assumeRoleRequest(userCaller(o, mfa), o.policies, role, env),
+      "Denied",
+      undefined,
+      o.problems,
+    );
     add(
       "trust-no-outsider",
       `${o.name} (not in a mapped group) may not assume the role, even if their own policies allowed it`,
@@ -526,8 +755,21 @@ export function selfServiceExpectations(model: AccessModel, user: JumpUserModel,
   const noMfa: Credentials = { kind: "console" };
   const withMfa: Credentials = { kind: "console", mfaAgeSeconds: MFA_AGE_SECONDS };
   const key: Credentials = { kind: "access-key" };
-  const HOW: Record<string, string> = { console: "console, signed in without MFA", mfa: "console, signed in with MFA", key: "long-term access key, no MFA" };
-  const add = (id: string, guarantee: string, how: string, c: Credentials, action: string, resource: string, expected: Expected, deniedBy?: PolicyKind) =>
+  const HOW: Record<string, string> = {
+    console: "console, signed in without MFA",
+    mfa: "console, signed in with MFA",
+    key: "long-term access key, no MFA",
+  };
+  const add = (
+    id: string,
+    guarantee: string,
+    how: string,
+    c: Credentials,
+    action: string,
+    resource: string,
+    expected: Expected,
+    deniedBy?: PolicyKind,
+  ) =>
     out.push({
       id,
       guarantee,
@@ -540,25 +782,132 @@ export function selfServiceExpectations(model: AccessModel, user: JumpUserModel,
       ...(user.problems.length ? { problems: user.problems } : {}),
     });
 
-  add("self-change-password", "may change their own password without MFA (iam:ChangePassword)", HOW.console, noMfa, "iam:ChangePassword", own.user, "Allowed");
-  add("self-read-password-policy", "may read the password policy without MFA (iam:GetAccountPasswordPolicy)", HOW.console, noMfa, "iam:GetAccountPasswordPolicy", "*", "Allowed");
-  add("self-enable-mfa", "may create their own virtual MFA device without MFA (iam:CreateVirtualMFADevice)", HOW.console, noMfa, "iam:CreateVirtualMFADevice", own.mfa, "Allowed");
-  add("self-enable-mfa", "may enable their own MFA device without MFA (iam:EnableMFADevice)", HOW.console, noMfa, "iam:EnableMFADevice", own.user, "Allowed");
-  add("self-enable-mfa", "may list their own MFA devices without MFA (iam:ListMFADevices)", HOW.console, noMfa, "iam:ListMFADevices", own.user, "Allowed");
-  add("self-no-touch-other-mfa", `may not create an MFA device for ${other} (iam:CreateVirtualMFADevice)`, HOW.console, noMfa, "iam:CreateVirtualMFADevice", theirs.mfa, "Denied");
-  add("self-no-touch-other-mfa", `may not enable an MFA device on ${other} (iam:EnableMFADevice)`, HOW.console, noMfa, "iam:EnableMFADevice", theirs.user, "Denied");
-  add("self-no-touch-other-mfa", `may not deactivate ${other}'s MFA device, even with MFA (iam:DeactivateMFADevice)`, HOW.mfa, withMfa, "iam:DeactivateMFADevice", theirs.user, "Denied");
-  add("self-no-touch-other-mfa", `may not delete ${other}'s virtual MFA device, even with MFA (iam:DeleteVirtualMFADevice)`, HOW.mfa, withMfa, "iam:DeleteVirtualMFADevice", theirs.mfa, "Denied");
-  add("self-no-remove-own-mfa-without-mfa", "may not deactivate their own MFA device without MFA (iam:DeactivateMFADevice)", HOW.console, noMfa, "iam:DeactivateMFADevice", own.user, "Denied");
-  add("self-manage-own-mfa-with-mfa", "may deactivate their own MFA device once signed in with MFA (iam:DeactivateMFADevice)", HOW.mfa, withMfa, "iam:DeactivateMFADevice", own.user, "Allowed");
-  add("self-no-access-keys", "may not create access keys (iam:CreateAccessKey)", HOW.console, noMfa, "iam:CreateAccessKey", own.user, "Denied");
+  add(
+    "self-change-password",
+    "may change their own password without MFA (iam:ChangePassword)",
+    HOW.console,
+    noMfa,
+    "iam:ChangePassword",
+    own.user,
+    "Allowed",
+  );
+  add(
+    "self-read-password-policy",
+    "may read the password policy without MFA (iam:GetAccountPasswordPolicy)",
+    HOW.console,
+    noMfa,
+    "iam:GetAccountPasswordPolicy",
+    "*",
+    "Allowed",
+  );
+  add(
+    "self-enable-mfa",
+    "may create their own virtual MFA device without MFA (iam:CreateVirtualMFADevice)",
+    HOW.console,
+    noMfa,
+    "iam:CreateVirtualMFADevice",
+    own.mfa,
+    "Allowed",
+  );
+  add(
+    "self-enable-mfa",
+    "may enable their own MFA device without MFA (iam:EnableMFADevice)",
+    HOW.console,
+    noMfa,
+    "iam:EnableMFADevice",
+    own.user,
+    "Allowed",
+  );
+  add(
+    "self-enable-mfa",
+    "may list their own MFA devices without MFA (iam:ListMFADevices)",
+    HOW.console,
+    noMfa,
+    "iam:ListMFADevices",
+    own.user,
+    "Allowed",
+  );
+  add(
+    "self-no-touch-other-mfa",
+    `may not create an MFA device for ${other} (iam:CreateVirtualMFADevice)`,
+    HOW.console,
+    noMfa,
+    "iam:CreateVirtualMFADevice",
+    theirs.mfa,
+    "Denied",
+  );
+  add(
+    "self-no-touch-other-mfa",
+    `may not enable an MFA device on ${other} (iam:EnableMFADevice)`,
+    HOW.console,
+    noMfa,
+    "iam:EnableMFADevice",
+    theirs.user,
+    "Denied",
+  );
+  add(
+    "self-no-touch-other-mfa",
+    `may not deactivate ${other}'s MFA device, even with MFA (iam:DeactivateMFADevice)`,
+    HOW.mfa,
+    withMfa,
+    "iam:DeactivateMFADevice",
+    theirs.user,
+    "Denied",
+  );
+  add(
+    "self-no-touch-other-mfa",
+    `may not delete ${other}'s virtual MFA device, even with MFA (iam:DeleteVirtualMFADevice)`,
+    HOW.mfa,
+    withMfa,
+    "iam:DeleteVirtualMFADevice",
+    theirs.mfa,
+    "Denied",
+  );
+  add(
+    "self-no-remove-own-mfa-without-mfa",
+    "may not deactivate their own MFA device without MFA (iam:DeactivateMFADevice)",
+    HOW.console,
+    noMfa,
+    "iam:DeactivateMFADevice",
+    own.user,
+    "Denied",
+  );
+  add(
+    "self-manage-own-mfa-with-mfa",
+    "may deactivate their own MFA device once signed in with MFA (iam:DeactivateMFADevice)",
+    HOW.mfa,
+    withMfa,
+    "iam:DeactivateMFADevice",
+    own.user,
+    "Allowed",
+  );
+  add(
+    "self-no-access-keys",
+    "may not create access keys (iam:CreateAccessKey)",
+    HOW.console,
+    noMfa,
+    "iam:CreateAccessKey",
+    own.user,
+    "Denied",
+  );
   add("self-no-access-keys", "may not create access keys (iam:CreateAccessKey)", HOW.key, key, "iam:CreateAccessKey", own.user, "Denied");
-  add("self-no-access-keys", "may not create access keys (iam:CreateAccessKey)", HOW.mfa, withMfa, "iam:CreateAccessKey", own.user, "Denied");
+  add(
+    "self-no-access-keys",
+    "may not create access keys (iam:CreateAccessKey)",
+    HOW.mfa,
+    withMfa,
+    "iam:CreateAccessKey",
+    own.user,
+    "Denied",
+  );
 
   // The MFA gate itself: without MFA, nothing else on their own identity, even when another of
   // their policies grants it (the self-service policy's Deny must decide, not a missing Allow).
   const granted = { identity: [...user.policies, probeAllowOwnIdentity(J)] };
-  for (const [how, c] of [[HOW.console, noMfa], [HOW.key, key]] as const) {
+  for (const [how, c] of [
+    [HOW.console, noMfa],
+    [HOW.key, key],
+  ] as const) {
     out.push({
       id: "self-mfa-gate",
       guarantee: "may not create access keys without MFA, even if another of their policies allowed it",

@@ -13,7 +13,8 @@ describe("IAM action catalogue check (verify/access/iam-catalogue.ts, documents.
   const stacks = () => [plan.jump, ...plan.targets];
 
   it("knows real actions and patterns, whatever their case", async () => {
-    for (const a of ["*", "iam:CreateUser", "IAM:createuser", "sts:AssumeRole", "iam:*", "iam:Create*", "s3:Get*"]) assert.equal(await actionProblem(a), undefined, a);
+    for (const a of ["*", "iam:CreateUser", "IAM:createuser", "sts:AssumeRole", "iam:*", "iam:Create*", "s3:Get*"])
+      assert.equal(await actionProblem(a), undefined, a);
     assert.ok((await expandActionPattern("iam:Create*")).includes("iam:CreateUser"));
   });
 
@@ -43,7 +44,8 @@ describe("IAM action catalogue check (verify/access/iam-catalogue.ts, documents.
   });
 
   it("Compliance: the modelled AWS managed policies use real actions only", async () => {
-    for (const arn of MODELLED_AWS_MANAGED_POLICIES) assert.deepEqual(await documentActionProblems(awsManagedPolicy(arn)!.document), [], arn);
+    for (const arn of MODELLED_AWS_MANAGED_POLICIES)
+      assert.deepEqual(await documentActionProblems(awsManagedPolicy(arn)!.document), [], arn);
   });
 
   it("finds the documents of roles (trust policy) and managed policies, parsed from the JSON the program sent", () => {
@@ -64,14 +66,22 @@ describe("IAM action catalogue check (verify/access/iam-catalogue.ts, documents.
     assert.equal(f.policy, "iam-action-catalogue");
     assert.equal(f.enforcementLevel, "mandatory");
     assert.match(f.urn, /aws:iam\/policy:Policy::target-boundary$/);
-    assert.equal(f.message, 'target-boundary.policy: statement #2: action "iam:CreateUsr" is not in the IAM action catalogue (misspelled?)');
+    assert.equal(
+      f.message,
+      'target-boundary.policy: statement #2: action "iam:CreateUsr" is not in the IAM action catalogue (misspelled?)',
+    );
   });
 
   it("Noncompliance: a trust policy IAM would reject is a syntax finding", async () => {
-    const bad = changeDocument(plan, { stack: "sandbox", type: "aws:iam/role:Role", name: "restricted-admin" }, "assumeRolePolicy", (doc) => {
-      delete doc.Statement[0].Principal;
-      return doc;
-    });
+    const bad = changeDocument(
+      plan,
+      { stack: "sandbox", type: "aws:iam/role:Role", name: "restricted-admin" },
+      "assumeRolePolicy",
+      (doc) => {
+        delete doc.Statement[0].Principal;
+        return doc;
+      },
+    );
     const r = await documentFindings([bad.jump, ...bad.targets]);
     assert.deepEqual(
       r.findings.map((f) => [f.policy, f.stack]),

@@ -26,7 +26,9 @@ export async function expandActionPattern(pattern: string): Promise<string[]> {
   const colon = pattern.indexOf(":");
   if (colon <= 0) return [];
   const service = pattern.slice(0, colon).toLowerCase();
-  const services = /[*?]/.test(service) ? (await (allServices ??= iamServiceKeys())).filter((s) => actionMatchesPattern(`${s}:x`, `${service}:x`)) : [service];
+  const services = /[*?]/.test(service)
+    ? (await (allServices ??= iamServiceKeys())).filter((s) => actionMatchesPattern(`${s}:x`, `${service}:x`))
+    : [service];
   const out: string[] = [];
   for (const s of services) {
     if (!(await iamServiceExists(s))) continue;
@@ -43,8 +45,11 @@ export async function actionProblem(pattern: string): Promise<string | undefined
   const service = pattern.slice(0, colon);
   const name = pattern.slice(colon + 1);
   if (!/[*?]/.test(service) && !(await iamServiceExists(service))) return `action "${pattern}": no AWS service has the prefix "${service}"`;
-  if (!/[*?]/.test(pattern)) return (await iamActionExists(service, name)) ? undefined : `action "${pattern}" is not in the IAM action catalogue (misspelled?)`;
-  return (await expandActionPattern(pattern)).length > 0 ? undefined : `action pattern "${pattern}" matches no action in the IAM action catalogue`;
+  if (!/[*?]/.test(pattern))
+    return (await iamActionExists(service, name)) ? undefined : `action "${pattern}" is not in the IAM action catalogue (misspelled?)`;
+  return (await expandActionPattern(pattern)).length > 0
+    ? undefined
+    : `action pattern "${pattern}" matches no action in the IAM action catalogue`;
 }
 
 /** Why a condition key is unknown, or undefined when IAM knows it. */

@@ -25,7 +25,8 @@ function expectedText(e: Expectation): string {
 
 /** Evaluate one expectation. Known modelling problems make it fail without asking the evaluator. */
 export async function check(e: Expectation): Promise<CheckResult> {
-  const verdict: Verdict = e.problems && e.problems.length > 0 ? { decision: "Error", reasons: [], problems: [...e.problems] } : await evaluate(e.request);
+  const verdict: Verdict =
+    e.problems && e.problems.length > 0 ? { decision: "Error", reasons: [], problems: [...e.problems] } : await evaluate(e.request);
   let ok = satisfies(e.expected, verdict.decision);
   let why = "";
   if (ok && verdict.decision !== "Allowed" && e.deniedBy && !verdict.reasons.some((r) => r.kind === e.deniedBy)) {
@@ -33,7 +34,9 @@ export async function check(e: Expectation): Promise<CheckResult> {
     why = ` (the ${e.deniedBy} policy did not decide it: ${verdict.reasons.map(describeReason).join("; ") || "no reason given"})`;
   }
   const head = `${e.subject}: ${e.guarantee} [${e.how}]`;
-  const message = ok ? `${head}: ${describeVerdict(verdict)}` : `${head}: expected ${expectedText(e)}, got ${describeVerdict(verdict)}${why}`;
+  const message = ok
+    ? `${head}: ${describeVerdict(verdict)}`
+    : `${head}: expected ${expectedText(e)}, got ${describeVerdict(verdict)}${why}`;
   return { expectation: e, verdict, ok, message };
 }
 
@@ -51,5 +54,8 @@ export async function checkAll(expectations: readonly Expectation[]): Promise<Ch
  */
 export function withoutRequestDetails(r: CheckResult): CheckResult {
   const { principal, action, resource, resourceAccount } = r.expectation.request;
-  return { ...r, expectation: { ...r.expectation, request: { principal, action, resource, resourceAccount, context: {}, policies: { identity: [] } } } };
+  return {
+    ...r,
+    expectation: { ...r.expectation, request: { principal, action, resource, resourceAccount, context: {}, policies: { identity: [] } } },
+  };
 }

@@ -5,7 +5,15 @@
 import { strict as assert } from "assert";
 import { loadEnvironment, planEnvironment, type Environment } from "../harness/environment";
 import { generateEnvironment } from "../harness/generate";
-import { accessExpectations, roleSample, samplePositions, trustSampling, trustSamplingSummary, TRUST_SAMPLING, type ProofOptions } from "./expectations";
+import {
+  accessExpectations,
+  roleSample,
+  samplePositions,
+  trustSampling,
+  trustSamplingSummary,
+  TRUST_SAMPLING,
+  type ProofOptions,
+} from "./expectations";
 import { accessModel, type AccessModel, type PlannedStack } from "./access-model";
 import { checkAll } from "./proof";
 
@@ -13,7 +21,10 @@ const NOW = new Date("2026-03-01T12:00:00Z");
 
 async function modelOf(env: Environment): Promise<AccessModel> {
   const plan = await planEnvironment(env);
-  const planned = (run: { project: string; stack: string; resources: PlannedStack["resources"] }, config: PlannedStack["config"]): PlannedStack => ({ ...run, config });
+  const planned = (
+    run: { project: string; stack: string; resources: PlannedStack["resources"] },
+    config: PlannedStack["config"],
+  ): PlannedStack => ({ ...run, config });
   return accessModel(
     planned(plan.jump, env.jump.config),
     plan.targets.map((t) => planned(t, env.targets.find((f) => f.stack === t.stack)!.config)),
@@ -38,7 +49,10 @@ describe("trust sampling (verify/access/expectations.ts)", () => {
           for (let i = 1; i < p.length; i++) assert.ok(p[i] > p[i - 1], `${n} ${rotation}: ${p}`);
           const stretch = (n - 2) / 6;
           for (let j = 0; j < 6; j++) {
-            assert.ok(p[j + 1] >= 1 + Math.floor(j * stretch) && p[j + 1] < 1 + Math.floor((j + 1) * stretch), `${n} ${rotation}: ${p[j + 1]} in stretch ${j}`);
+            assert.ok(
+              p[j + 1] >= 1 + Math.floor(j * stretch) && p[j + 1] < 1 + Math.floor((j + 1) * stretch),
+              `${n} ${rotation}: ${p[j + 1]} in stretch ${j}`,
+            );
           }
         }
       }
@@ -92,7 +106,10 @@ describe("trust sampling (verify/access/expectations.ts)", () => {
     it("checks each role's sampled users with every request of the full proof, marks those requests, and every check holds", async () => {
       const expectations = await accessExpectations(model, opts);
       const checks = await checkAll(expectations);
-      assert.deepEqual(checks.filter((c) => !c.ok).map((c) => c.message), []);
+      assert.deepEqual(
+        checks.filter((c) => !c.ok).map((c) => c.message),
+        [],
+      );
       const role = model.targets[1].roles[0];
       const subject = `${role.name}@${model.targets[1].name}`;
       const sample = roleSample(model, role, opts, trustSampling(model, opts), 1);
@@ -109,8 +126,12 @@ describe("trust sampling (verify/access/expectations.ts)", () => {
       // Per sampled intended user: console and CLI with MFA, console and access key without.
       assert.equal(of("trust-mapped-user-with-mfa").length, 8);
       assert.equal(of("trust-no-assume-without-mfa").length, 8);
-      assert.deepEqual([...new Set(of("trust-mapped-user-with-mfa").map((e) => e.request.principal.split("/").pop()))], sample.intended.map((u) => u.name));
-      for (const e of [...of("trust-mapped-user-with-mfa"), ...of("trust-no-assume-without-mfa")]) assert.deepEqual(e.sample, { checked: 4, of: 14 });
+      assert.deepEqual(
+        [...new Set(of("trust-mapped-user-with-mfa").map((e) => e.request.principal.split("/").pop()))],
+        sample.intended.map((u) => u.name),
+      );
+      for (const e of [...of("trust-mapped-user-with-mfa"), ...of("trust-no-assume-without-mfa")])
+        assert.deepEqual(e.sample, { checked: 4, of: 14 });
       // Per sampled outsider: with their own policies, and with a policy allowing the AssumeRole.
       assert.equal(of("trust-no-outsider").length, 8);
       for (const e of of("trust-no-outsider")) assert.deepEqual(e.sample, { checked: 4, of: 26 });
@@ -118,7 +139,9 @@ describe("trust sampling (verify/access/expectations.ts)", () => {
       assert.equal(of("trust-no-other-account")[0].sample, undefined);
       // Sessions and self-service are not sampled.
       assert.equal(expectations.filter((e) => e.id.startsWith("self-")).length, 40 * 16);
-      assert.ok(expectations.filter((e) => !e.id.startsWith("trust-") || e.id === "trust-no-other-account").every((e) => e.sample === undefined));
+      assert.ok(
+        expectations.filter((e) => !e.id.startsWith("trust-") || e.id === "trust-no-other-account").every((e) => e.sample === undefined),
+      );
     });
 
     it("rotates the sample by account and reports its coverage", () => {
@@ -128,8 +151,18 @@ describe("trust sampling (verify/access/expectations.ts)", () => {
       assert.deepEqual(trustSamplingSummary(model, opts), {
         ...sampling,
         // Group g2's 13 users are mapped to no role; everybody is an outsider of some role.
-        intended: { checked: new Set(model.targets.flatMap((t, i) => t.roles.flatMap((r) => roleSample(model, r, opts, sampling, i).intended.map((u) => u.name)))).size, of: 27 },
-        outsiders: { checked: new Set(model.targets.flatMap((t, i) => t.roles.flatMap((r) => roleSample(model, r, opts, sampling, i).outsiders.map((u) => u.name)))).size, of: 40 },
+        intended: {
+          checked: new Set(
+            model.targets.flatMap((t, i) => t.roles.flatMap((r) => roleSample(model, r, opts, sampling, i).intended.map((u) => u.name))),
+          ).size,
+          of: 27,
+        },
+        outsiders: {
+          checked: new Set(
+            model.targets.flatMap((t, i) => t.roles.flatMap((r) => roleSample(model, r, opts, sampling, i).outsiders.map((u) => u.name))),
+          ).size,
+          of: 40,
+        },
       });
     });
 
@@ -138,7 +171,10 @@ describe("trust sampling (verify/access/expectations.ts)", () => {
       const sample = roleSample(model, role, { ...opts, outsidersPerRole: 3 }, trustSampling(model, opts), 0);
       assert.deepEqual(
         sample.outsiders.map((u) => u.name),
-        model.jump.users.filter((u) => !role.intendedUsers.includes(u.name)).slice(0, 3).map((u) => u.name),
+        model.jump.users
+          .filter((u) => !role.intendedUsers.includes(u.name))
+          .slice(0, 3)
+          .map((u) => u.name),
       );
     });
   });

@@ -22,7 +22,10 @@ describe("escalation catalogue, evaluated against every boundary profile", () =>
     });
 
     it(`${profile}: every delegated task still works`, () => {
-      const denied = matrix.get(profile)!.tasks.filter((t) => !t.allowed).map((t) => t.task.id);
+      const denied = matrix
+        .get(profile)!
+        .tasks.filter((t) => !t.allowed)
+        .map((t) => t.task.id);
       assert.deepEqual(denied, []);
     });
   }
@@ -36,17 +39,27 @@ describe("escalation catalogue, evaluated against every boundary profile", () =>
       assert.equal(r.status, "blocked", r.method.id);
       const denied = r.steps.find((s) => s.verdict.decision !== "Allowed")!;
       assert.equal(denied.verdict.decision, "ExplicitlyDenied", `${r.method.id}: ${denied.action} was not denied by a statement`);
-      assert.ok(denied.verdict.reasons.some((x) => x.kind === "boundary" && x.policy === REFERENCE_SCENARIO.boundaryArn && x.sid), `${r.method.id} denied by something other than a boundary statement`);
+      assert.ok(
+        denied.verdict.reasons.some((x) => x.kind === "boundary" && x.policy === REFERENCE_SCENARIO.boundaryArn && x.sid),
+        `${r.method.id} denied by something other than a boundary statement`,
+      );
     }
   });
 
   it("seed leaves open the methods the article's boundary does not address (so the catalogue can tell profiles apart)", () => {
-    const open = matrix.get("seed")!.methods.filter((r) => r.status === "open").map((r) => r.method.id);
-    assert.ok(open.includes("update-assume-role-policy-unbounded") && open.includes("pass-role-ec2") && open.includes("edit-restricted-role-trust"), open.join(", "));
+    const open = matrix
+      .get("seed")!
+      .methods.filter((r) => r.status === "open")
+      .map((r) => r.method.id);
+    assert.ok(
+      open.includes("update-assume-role-policy-unbounded") && open.includes("pass-role-ec2") && open.includes("edit-restricted-role-trust"),
+      open.join(", "),
+    );
   });
 
   it("a residual method is never counted as blocked", () => {
-    for (const profile of PROFILES) for (const r of matrix.get(profile)!.methods.filter((x) => x.method.residual)) assert.notEqual(r.status, "blocked");
+    for (const profile of PROFILES)
+      for (const r of matrix.get(profile)!.methods.filter((x) => x.method.residual)) assert.notEqual(r.status, "blocked");
   });
 
   it("the matrix in docs/escalations.md is the one the code computes", () => {
@@ -67,7 +80,10 @@ describe("hardened boundary size", () => {
     return boundaryPolicy("hardened", {
       boundaryArn: policyArn(account, p, "b".repeat(opts.nameLength * 2)),
       accountId: account,
-      shieldedRoleArns: [...Array.from({ length: opts.roles }, (_, i) => roleArn(account, p, `${i}`.padEnd(opts.nameLength, "r"))), roleArn(account, "/", "OrganizationAccountAccessRole")],
+      shieldedRoleArns: [
+        ...Array.from({ length: opts.roles }, (_, i) => roleArn(account, p, `${i}`.padEnd(opts.nameLength, "r"))),
+        roleArn(account, "/", "OrganizationAccountAccessRole"),
+      ],
       delegatedPath: "/delegated/",
     });
   };

@@ -71,9 +71,19 @@ async function evaluateStep(step: Step, s: Scenario, boundary: unknown): Promise
     mfaAgeSeconds: 300,
   };
   const resource = step.resource(s);
-  const boundaryValue = (v: "ours" | "other" | undefined) => (v === "ours" ? s.boundaryArn : v === "other" ? policyArn(s.accountId, "/", "permissive-boundary") : undefined);
-  const pbKey = await permissionsBoundaryKey(step.action, { passed: boundaryValue(step.boundary?.passed), current: boundaryValue(step.boundary?.current) });
-  const context = requestContext(caller, step.action, { resource }, { now: NOW, region: s.region }, { ...(step.serviceKeys?.(s) ?? {}), ...pbKey });
+  const boundaryValue = (v: "ours" | "other" | undefined) =>
+    v === "ours" ? s.boundaryArn : v === "other" ? policyArn(s.accountId, "/", "permissive-boundary") : undefined;
+  const pbKey = await permissionsBoundaryKey(step.action, {
+    passed: boundaryValue(step.boundary?.passed),
+    current: boundaryValue(step.boundary?.current),
+  });
+  const context = requestContext(
+    caller,
+    step.action,
+    { resource },
+    { now: NOW, region: s.region },
+    { ...(step.serviceKeys?.(s) ?? {}), ...pbKey },
+  );
   const verdict = await evaluate({
     principal: `arn:aws:sts::${s.accountId}:assumed-role/${s.restrictedRole.name}/attacker`,
     action: step.action,
@@ -141,7 +151,10 @@ export function matrixMarkdown(matrix: ReadonlyMap<Profile, CatalogueRun>): stri
     lines.push(`| ${m.title} (\`${m.id}\`) | ${m.source} | ${cells.join(" | ")} |`);
   });
   const residual = METHODS.filter((m) => m.residual).map((m) => `- \`${m.id}\`: ${m.residual}`);
-  const tasks = TASKS.map((t, i) => `| ${t.title} (\`${t.id}\`) | ${PROFILES.map((p) => (matrix.get(p)!.tasks[i].allowed ? "allowed" : "**denied**")).join(" | ")} |`);
+  const tasks = TASKS.map(
+    (t, i) =>
+      `| ${t.title} (\`${t.id}\`) | ${PROFILES.map((p) => (matrix.get(p)!.tasks[i].allowed ? "allowed" : "**denied**")).join(" | ")} |`,
+  );
   return [
     ...lines,
     "",

@@ -274,7 +274,8 @@ export const METHODS: readonly Method[] = [
     source: "PMapper ssm edge",
     steps: [{ action: "ssm:SendCommand", resource: (s) => `arn:aws:ec2:${s.region}:${s.accountId}:instance/i-0123456789abcdef0` }],
     expected: both("open"),
-    residual: "IAM cannot see the instance's role. Block it with an SCP or tag-based condition (ssm:resourceTag) on instances whose profile is unbounded, and keep every instance role bounded (policy pack).",
+    residual:
+      "IAM cannot see the instance's role. Block it with an SCP or tag-based condition (ssm:resourceTag) on instances whose profile is unbounded, and keep every instance role bounded (policy pack).",
   },
   {
     id: "codebuild-start-build",
@@ -282,13 +283,25 @@ export const METHODS: readonly Method[] = [
     source: "PMapper codebuild edge",
     steps: [{ action: "codebuild:StartBuild", resource: (s) => `arn:aws:codebuild:${s.region}:${s.accountId}:project/legacy-build` }],
     expected: both("open"),
-    residual: "IAM cannot see the project's service role. Block it with an SCP on existing projects, and keep every service role bounded (policy pack).",
+    residual:
+      "IAM cannot see the project's service role. Block it with an SCP on existing projects, and keep every service role bounded (policy pack).",
   },
 ];
 
 export const TASKS: readonly Task[] = [
-  { id: "ordinary-work", title: "Ordinary service work (S3, EC2)", steps: [{ action: "s3:CreateBucket", resource: () => "arn:aws:s3:::team-data-bucket" }, { action: "ec2:RunInstances", resource: (s) => `arn:aws:ec2:${s.region}:${s.accountId}:instance/*` }] },
-  { id: "create-bounded-role", title: "Create a role that carries the boundary", steps: [{ action: "iam:CreateRole", resource: delegatedRole, boundary: { passed: "ours" } }] },
+  {
+    id: "ordinary-work",
+    title: "Ordinary service work (S3, EC2)",
+    steps: [
+      { action: "s3:CreateBucket", resource: () => "arn:aws:s3:::team-data-bucket" },
+      { action: "ec2:RunInstances", resource: (s) => `arn:aws:ec2:${s.region}:${s.accountId}:instance/*` },
+    ],
+  },
+  {
+    id: "create-bounded-role",
+    title: "Create a role that carries the boundary",
+    steps: [{ action: "iam:CreateRole", resource: delegatedRole, boundary: { passed: "ours" } }],
+  },
   {
     id: "manage-bounded-role",
     title: "Attach, put and detach policies on a role that carries the boundary",
@@ -299,7 +312,14 @@ export const TASKS: readonly Task[] = [
       { action: "iam:UpdateAssumeRolePolicy", resource: delegatedRole, boundary: { current: "ours" } },
     ],
   },
-  { id: "pass-bounded-role", title: "Pass a delegated role to Lambda", steps: [{ action: "iam:PassRole", resource: delegatedRole, serviceKeys: passTo("lambda.amazonaws.com") }, { action: "lambda:CreateFunction", resource: (s) => lambdaFunction(s, "app") }] },
+  {
+    id: "pass-bounded-role",
+    title: "Pass a delegated role to Lambda",
+    steps: [
+      { action: "iam:PassRole", resource: delegatedRole, serviceKeys: passTo("lambda.amazonaws.com") },
+      { action: "lambda:CreateFunction", resource: (s) => lambdaFunction(s, "app") },
+    ],
+  },
   {
     id: "version-delegated-policy",
     title: "Create and version a customer policy under the delegated path",
@@ -308,5 +328,9 @@ export const TASKS: readonly Task[] = [
       { action: "iam:CreatePolicyVersion", resource: delegatedPolicy },
     ],
   },
-  { id: "delete-bounded-role", title: "Delete a role that carries the boundary", steps: [{ action: "iam:DeleteRole", resource: delegatedRole, boundary: { current: "ours" } }] },
+  {
+    id: "delete-bounded-role",
+    title: "Delete a role that carries the boundary",
+    steps: [{ action: "iam:DeleteRole", resource: delegatedRole, boundary: { current: "ours" } }],
+  },
 ];

@@ -27,11 +27,16 @@ export async function targetEscalations(run: StackRun, file: StackFile): Promise
   const cfg = parseTargetConfig(file.config, { project: file.project, stack: file.stack });
   const label = `${run.project}/${run.stack}`;
   const boundaryArn = String(run.outputs.boundaryPolicyArn);
-  const boundary = run.resources.find((r) => r.type === "aws:iam/policy:Policy" && r.props.name === cfg.boundaryPolicyName && (r.props.path ?? "/") === cfg.boundaryPolicyPath);
+  const boundary = run.resources.find(
+    (r) =>
+      r.type === "aws:iam/policy:Policy" && r.props.name === cfg.boundaryPolicyName && (r.props.path ?? "/") === cfg.boundaryPolicyPath,
+  );
   if (!boundary) throw new Error(`${label}: no boundary policy "${cfg.boundaryPolicyName}" registered`);
   const roles = run.resources.filter((r) => r.type === "aws:iam/role:Role");
   const adminRoleNames = new Set(
-    run.resources.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.props.policyArn === ADMINISTRATOR_ACCESS_ARN).map((r) => String(r.props.role)),
+    run.resources
+      .filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.props.policyArn === ADMINISTRATOR_ACCESS_ARN)
+      .map((r) => String(r.props.role)),
   );
   // The attacker holds an AdministratorAccess role when there is one: the boundary is all that caps it.
   const attacker = roles.find((r) => adminRoleNames.has(String(r.props.name))) ?? roles[0];
@@ -46,7 +51,11 @@ export async function targetEscalations(run: StackRun, file: StackFile): Promise
   };
   const result = await runCatalogue(scenario, JSON.parse(String(boundary.props.policy)));
   const profile = cfg.boundaryProfile;
-  const methods = result.methods.map((m) => ({ id: m.method.id, status: m.status, expected: (m.method.residual ? "residual" : m.method.expected[profile]) as Status }));
+  const methods = result.methods.map((m) => ({
+    id: m.method.id,
+    status: m.status,
+    expected: (m.method.residual ? "residual" : m.method.expected[profile]) as Status,
+  }));
   const tasks = result.tasks.map((t) => ({ id: t.task.id, allowed: t.allowed }));
   const problems = [
     ...result.methods
@@ -56,9 +65,20 @@ export async function targetEscalations(run: StackRun, file: StackFile): Promise
           ? `escalation ${m.method.id} could not be evaluated: ${m.error}`
           : `escalation ${m.method.id} is ${m.status} under this ${profile} boundary; the catalogue expects ${m.method.residual ? "residual" : m.method.expected[profile]}`,
       ),
-    ...result.tasks.filter((t) => !t.allowed).map((t) => (t.error ? `delegated task ${t.task.id} could not be evaluated: ${t.error}` : `delegated task ${t.task.id} is denied`)),
+    ...result.tasks
+      .filter((t) => !t.allowed)
+      .map((t) => (t.error ? `delegated task ${t.task.id} could not be evaluated: ${t.error}` : `delegated task ${t.task.id} is denied`)),
   ];
-  return { stack: label, account: cfg.accountId, profile, role: scenario.restrictedRole.name, methods, tasks, ok: problems.length === 0, problems };
+  return {
+    stack: label,
+    account: cfg.accountId,
+    profile,
+    role: scenario.restrictedRole.name,
+    methods,
+    tasks,
+    ok: problems.length === 0,
+    problems,
+  };
 }
 
 export const CATALOGUE_SIZE = { methods: METHODS.length, tasks: TASKS.length };

@@ -45,8 +45,13 @@ export interface GeneratedEnvironment {
 export function generateEnvironment(opts: GenerateOptions): GeneratedEnvironment {
   const groupCount = opts.groups ?? 3;
   const kinds = opts.roleKinds ?? 2;
-  const groups = Array.from({ length: groupCount }, (_, g) => ({ name: padded("g", g, opts.nameLength && Math.min(opts.nameLength, 100)) }));
-  const users = Array.from({ length: opts.users }, (_, i) => ({ name: padded("u", i, opts.nameLength), groups: [groups[i % groupCount].name] }));
+  const groups = Array.from({ length: groupCount }, (_, g) => ({
+    name: padded("g", g, opts.nameLength && Math.min(opts.nameLength, 100)),
+  }));
+  const users = Array.from({ length: opts.users }, (_, i) => ({
+    name: padded("u", i, opts.nameLength),
+    groups: [groups[i % groupCount].name],
+  }));
   const roles = Array.from({ length: kinds }, (_, k) => ({ name: padded("r", k, opts.nameLength), groups: [groups[k % groupCount].name] }));
   const targets = Array.from({ length: opts.accounts }, (_, a) => ({ accountId: accountIdOf(a), name: `t${a}`, roles }));
   const jumpConfig: Record<string, unknown> = {
@@ -64,10 +69,23 @@ export function generateEnvironment(opts: GenerateOptions): GeneratedEnvironment
     "target-account:enableProtection": false,
     ...Object.fromEntries(Object.entries(opts.target ?? {}).map(([k, v]) => [`target-account:${k}`, v])),
   }));
-  const raw = (c: Record<string, unknown>) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  const raw = (c: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(c).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
   const environment: Environment = {
-    jump: { projectDir: JUMP_PROJECT_DIR, project: "jump-account", stack: "jump", file: "(generated)", config: raw(jumpConfig) } satisfies StackFile,
-    targets: targets.map((t, i) => ({ projectDir: TARGET_PROJECT_DIR, project: "target-account", stack: t.name, file: "(generated)", config: raw(targetConfigs[i]) })),
+    jump: {
+      projectDir: JUMP_PROJECT_DIR,
+      project: "jump-account",
+      stack: "jump",
+      file: "(generated)",
+      config: raw(jumpConfig),
+    } satisfies StackFile,
+    targets: targets.map((t, i) => ({
+      projectDir: TARGET_PROJECT_DIR,
+      project: "target-account",
+      stack: t.name,
+      file: "(generated)",
+      config: raw(targetConfigs[i]),
+    })),
   };
   return { jumpConfig, targetConfigs, environment };
 }
@@ -76,6 +94,14 @@ export function generateEnvironment(opts: GenerateOptions): GeneratedEnvironment
 export function writeEnvironment(dir: string, gen: GeneratedEnvironment): void {
   fs.mkdirSync(path.join(dir, "jump-account"), { recursive: true });
   fs.mkdirSync(path.join(dir, "target-account"), { recursive: true });
-  fs.writeFileSync(path.join(dir, "jump-account", "Pulumi.jump.yaml"), YAML.stringify({ config: gen.jumpConfig }, { aliasDuplicateObjects: false }));
-  gen.environment.targets.forEach((t, i) => fs.writeFileSync(path.join(dir, "target-account", `Pulumi.${t.stack}.yaml`), YAML.stringify({ config: gen.targetConfigs[i] }, { aliasDuplicateObjects: false })));
+  fs.writeFileSync(
+    path.join(dir, "jump-account", "Pulumi.jump.yaml"),
+    YAML.stringify({ config: gen.jumpConfig }, { aliasDuplicateObjects: false }),
+  );
+  gen.environment.targets.forEach((t, i) =>
+    fs.writeFileSync(
+      path.join(dir, "target-account", `Pulumi.${t.stack}.yaml`),
+      YAML.stringify({ config: gen.targetConfigs[i] }, { aliasDuplicateObjects: false }),
+    ),
+  );
 }

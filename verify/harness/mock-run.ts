@@ -91,7 +91,9 @@ export function readStackFile(projectDir: string, file: string): StackFile {
   const raw: Record<string, string> = {};
   for (const [key, value] of Object.entries(config)) {
     if (value !== null && typeof value === "object" && "secure" in (value as object)) {
-      throw new StackFileError(`${file}: ${key} is an encrypted secret; the offline plan cannot decrypt it (use plain values in example stacks)`);
+      throw new StackFileError(
+        `${file}: ${key} is an encrypted secret; the offline plan cannot decrypt it (use plain values in example stacks)`,
+      );
     }
     // The CLI namespaces bare keys with the project name and passes non-strings as JSON.
     const full = key.includes(":") ? key : `${project}:${key}`;
@@ -160,11 +162,16 @@ class RecordingMonitor extends MockMonitor {
     const hit = key ? serializedReferences.get(key) : undefined;
     if (!hit || hit.json !== json) {
       return super.readResource(req, (err, response) => {
-        if (!err && key) serializedReferences.set(key, { json, state: this.resources.get(response.getUrn())?.state, struct: response.getProperties() });
+        if (!err && key)
+          serializedReferences.set(key, { json, state: this.resources.get(response.getUrn())?.state, struct: response.getProperties() });
         callback(err, response);
       });
     }
-    const urn = (this as unknown as { newUrn(parent: string, type: string, name: string): string }).newUrn(req.getParent(), req.getType(), req.getName());
+    const urn = (this as unknown as { newUrn(parent: string, type: string, name: string): string }).newUrn(
+      req.getParent(),
+      req.getType(),
+      req.getName(),
+    );
     this.resources.set(urn, { urn, id: result.id ?? null, state: hit.state });
     const response = new resproto.ReadResourceResponse();
     response.setUrn(urn);
@@ -184,7 +191,8 @@ class RecordingMonitor extends MockMonitor {
       ignoreChanges: req.getIgnorechangesList() as string[],
     };
     return super.registerResource(req, (err, response) => {
-      if (!err) this.seen.push({ type: req.getType(), name: req.getName(), urn: response.getUrn(), custom: req.getCustom(), props, options });
+      if (!err)
+        this.seen.push({ type: req.getType(), name: req.getName(), urn: response.getUrn(), custom: req.getCustom(), props, options });
       callback(err, response);
     });
   }

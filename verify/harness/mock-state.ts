@@ -32,7 +32,9 @@ export function mockState(args: MockResourceArgs, config: RawConfig, preview: bo
     case "aws:iam/policy:Policy":
       return { ...inputs, arn: `arn:aws:iam::${account}:policy${path}${name}` };
     case "aws:iam/userLoginProfile:UserLoginProfile":
-      return inputs.pgpKey ? { ...inputs, encryptedPassword: `mock-pgp-message-for-${String(inputs.user)}` } : { ...inputs, password: `mock-initial-password-${String(inputs.user)}` };
+      return inputs.pgpKey
+        ? { ...inputs, encryptedPassword: `mock-pgp-message-for-${String(inputs.user)}` }
+        : { ...inputs, password: `mock-initial-password-${String(inputs.user)}` };
     default:
       return { ...inputs };
   }

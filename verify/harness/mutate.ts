@@ -15,7 +15,11 @@ export interface ResourceSelector {
 }
 
 /** A copy of the plan with one resource's props replaced by `change(props)` (a deep copy is passed). */
-export function changeResource(plan: PlannedEnvironment, sel: ResourceSelector, change: (props: Record<string, unknown>) => Record<string, unknown>): PlannedEnvironment {
+export function changeResource(
+  plan: PlannedEnvironment,
+  sel: ResourceSelector,
+  change: (props: Record<string, unknown>) => Record<string, unknown>,
+): PlannedEnvironment {
   let hits = 0;
   const apply = (run: StackRun): StackRun => {
     if (run.stack !== sel.stack) return run;
@@ -36,7 +40,12 @@ export function changeResource(plan: PlannedEnvironment, sel: ResourceSelector, 
 export type EditableDocument = { Version: string; Statement: Record<string, any>[] };
 
 /** A copy of the plan with one policy document (a JSON string prop such as `policy` or `assumeRolePolicy`) changed. */
-export function changeDocument(plan: PlannedEnvironment, sel: ResourceSelector, prop: string, change: (doc: EditableDocument) => unknown): PlannedEnvironment {
+export function changeDocument(
+  plan: PlannedEnvironment,
+  sel: ResourceSelector,
+  prop: string,
+  change: (doc: EditableDocument) => unknown,
+): PlannedEnvironment {
   return changeResource(plan, sel, (props) => {
     const raw = props[prop];
     if (typeof raw !== "string") throw new Error(`changeDocument: ${sel.name}.${prop} is not a JSON document string`);

@@ -51,9 +51,15 @@ describe("mutated environments fail the matching guarantee", () => {
         return doc;
       }),
     );
-    assert.deepEqual(failedIds(r), ["test-restricted-admin-role@seed-target session-no-remove-own-boundary", "test-restricted-admin-role@seed-target session-no-remove-boundary"]);
+    assert.deepEqual(failedIds(r), [
+      "test-restricted-admin-role@seed-target session-no-remove-own-boundary",
+      "test-restricted-admin-role@seed-target session-no-remove-boundary",
+    ]);
     for (const m of [...failedMessages(r, "session-no-remove-own-boundary"), ...failedMessages(r, "session-no-remove-boundary")]) {
-      assert.match(m, /may not remove the boundary from .* \(iam:DeleteRolePermissionsBoundary\) .*: expected Denied by the boundary policy, got Allowed/);
+      assert.match(
+        m,
+        /may not remove the boundary from .* \(iam:DeleteRolePermissionsBoundary\) .*: expected Denied by the boundary policy, got Allowed/,
+      );
     }
   });
 
@@ -64,11 +70,16 @@ describe("mutated environments fail the matching guarantee", () => {
         return doc;
       }),
     );
-    const edits = r.checks.filter((c) => c.expectation.id === "session-no-edit-boundary" && c.expectation.subject === "restricted-admin@sandbox");
+    const edits = r.checks.filter(
+      (c) => c.expectation.id === "session-no-edit-boundary" && c.expectation.subject === "restricted-admin@sandbox",
+    );
     assert.equal(edits.length, 4);
     for (const c of edits) {
       assert.ok(c.ok, c.message);
-      assert.deepEqual(c.verdict.reasons.map((x) => x.sid), ["DenyPolicyVersionsOutsideDelegatedPath"]);
+      assert.deepEqual(
+        c.verdict.reasons.map((x) => x.sid),
+        ["DenyPolicyVersionsOutsideDelegatedPath"],
+      );
     }
   });
 
@@ -94,7 +105,10 @@ describe("mutated environments fail the matching guarantee", () => {
     let out = "";
     const code = await main([], { stdout: (s) => (out += s), stderr: (s) => (out += s) }, { mutate, now: NOW });
     assert.equal(code, 1);
-    assert.match(out, /✘ target-account\/sandbox \(hardened\) +20 blocked, 3 residual, 3 open; 6\/6 delegated tasks work\n +✘ escalation edit-restricted-role-trust is open/);
+    assert.match(
+      out,
+      /✘ target-account\/sandbox \(hardened\) +20 blocked, 3 residual, 3 open; 6\/6 delegated tasks work\n +✘ escalation edit-restricted-role-trust is open/,
+    );
   });
 
   it("Noncompliance: a trust policy without the MFA condition admits the Jump user without MFA", async () => {
@@ -104,12 +118,18 @@ describe("mutated environments fail the matching guarantee", () => {
         return doc;
       }),
     );
-    assert.deepEqual(failedIds(r), ["restricted-admin@sandbox trust-no-assume-without-mfa", "restricted-admin@sandbox trust-no-assume-with-old-mfa"]);
+    assert.deepEqual(failedIds(r), [
+      "restricted-admin@sandbox trust-no-assume-without-mfa",
+      "restricted-admin@sandbox trust-no-assume-with-old-mfa",
+    ]);
     assert.deepEqual(failedMessages(r, "trust-no-assume-without-mfa"), [
       "restricted-admin@sandbox: alice may not assume the role without MFA [console, signed in without MFA]: expected Denied by the trust/resource policy, got Allowed (allowed by sandbox-admins-assume-roles statement #1; trust policy of role restricted-admin statement #1)",
       "restricted-admin@sandbox: alice may not assume the role without MFA [long-term access key, no MFA]: expected Denied by the trust/resource policy, got Allowed (allowed by sandbox-admins-assume-roles statement #1; trust policy of role restricted-admin statement #1)",
     ]);
-    assert.ok(r.violations.some((v) => v.policy === "iam-cross-account-trust-requires-mfa" && v.stack === "target-account/sandbox"), "the pack flags it too");
+    assert.ok(
+      r.violations.some((v) => v.policy === "iam-cross-account-trust-requires-mfa" && v.stack === "target-account/sandbox"),
+      "the pack flags it too",
+    );
   });
 
   it("Noncompliance: a role without the boundary is refused by the pack and loses every guard; npm start exits 1 naming them", async () => {
@@ -119,21 +139,46 @@ describe("mutated environments fail the matching guarantee", () => {
         return props;
       });
     const r = await plan(mutate);
-    assert.ok(r.violations.some((v) => v.policy === "iam-role-requires-permissions-boundary" && v.enforcementLevel === "mandatory" && v.urn.endsWith("target-role-test-restricted-admin-role")));
+    assert.ok(
+      r.violations.some(
+        (v) =>
+          v.policy === "iam-role-requires-permissions-boundary" &&
+          v.enforcementLevel === "mandatory" &&
+          v.urn.endsWith("target-role-test-restricted-admin-role"),
+      ),
+    );
     const failed = failedIds(r).map((x) => x.split(" ")[1]);
-    for (const id of ["session-no-create-user", "session-no-create-group", "session-no-create-role-without-boundary", "session-no-remove-own-boundary", "session-no-edit-boundary"]) {
+    for (const id of [
+      "session-no-create-user",
+      "session-no-create-group",
+      "session-no-create-role-without-boundary",
+      "session-no-remove-own-boundary",
+      "session-no-edit-boundary",
+    ]) {
       assert.ok(failed.includes(id), `${id} should fail`);
     }
-    assert.ok(failedIds(r).every((x) => x.startsWith("test-restricted-admin-role@seed-target ")), "only that role is affected");
-    const own = r.checks.find((c) => c.expectation.id === "session-no-remove-own-boundary" && c.expectation.subject.endsWith("@seed-target"))!;
-    assert.equal("iam:PermissionsBoundary" in own.expectation.request.context, false, "a role without a boundary sends no iam:PermissionsBoundary");
+    assert.ok(
+      failedIds(r).every((x) => x.startsWith("test-restricted-admin-role@seed-target ")),
+      "only that role is affected",
+    );
+    const own = r.checks.find(
+      (c) => c.expectation.id === "session-no-remove-own-boundary" && c.expectation.subject.endsWith("@seed-target"),
+    )!;
+    assert.equal(
+      "iam:PermissionsBoundary" in own.expectation.request.context,
+      false,
+      "a role without a boundary sends no iam:PermissionsBoundary",
+    );
 
     let out = "";
     const code = await main([], { stdout: (s) => (out += s), stderr: (s) => (out += s) }, { mutate, now: NOW });
     assert.equal(code, 1);
     assert.match(out, /✘ iam-role-requires-permissions-boundary target-account\/seed-target/);
     assert.match(out, /✘ may not create IAM users +allowed/);
-    assert.match(out, /✘ test-restricted-admin-role@seed-target: may not create IAM users \(iam:CreateUser\) \[role session obtained with MFA\]: expected Denied by the boundary policy, got Allowed \(allowed by AdministratorAccess statement #1\)/);
+    assert.match(
+      out,
+      /✘ test-restricted-admin-role@seed-target: may not create IAM users \(iam:CreateUser\) \[role session obtained with MFA\]: expected Denied by the boundary policy, got Allowed \(allowed by AdministratorAccess statement #1\)/,
+    );
     assert.match(out, /^FAILED: 3 stacks, \d+ resources, [1-9]\d* violations?, \d+\/\d+ access checks hold/m);
   });
 
@@ -146,8 +191,13 @@ describe("mutated environments fail the matching guarantee", () => {
     );
     assert.deepEqual(failedIds(r), ["restricted-admin@sandbox trust-no-outsider"]);
     assert.deepEqual(
-      failedMessages(r, "trust-no-outsider").map((m) => m.split(":")[1].trim()).sort(),
-      ["carol (not in a mapped group) may not assume the role, even if their own policies allowed it [console, signed in with MFA]", "test-pb-user (not in a mapped group) may not assume the role, even if their own policies allowed it [console, signed in with MFA]"],
+      failedMessages(r, "trust-no-outsider")
+        .map((m) => m.split(":")[1].trim())
+        .sort(),
+      [
+        "carol (not in a mapped group) may not assume the role, even if their own policies allowed it [console, signed in with MFA]",
+        "test-pb-user (not in a mapped group) may not assume the role, even if their own policies allowed it [console, signed in with MFA]",
+      ],
     );
   });
 
@@ -171,10 +221,21 @@ describe("mutated environments fail the matching guarantee", () => {
     const r = await plan(mutate);
     assert.deepEqual(
       r.violations.filter((v) => v.policy === "iam-action-catalogue").map((v) => [v.stack, v.enforcementLevel, v.message]),
-      [["target-account/seed-target", "mandatory", 'target-boundary.policy: statement #2: action "iam:CreateUsers" is not in the IAM action catalogue (misspelled?)']],
+      [
+        [
+          "target-account/seed-target",
+          "mandatory",
+          'target-boundary.policy: statement #2: action "iam:CreateUsers" is not in the IAM action catalogue (misspelled?)',
+        ],
+      ],
     );
-    assert.ok(r.violations.some((v) => v.policy === "iam-boundary-policy-integrity"), "the pack sees the lost guard too");
-    const seedChecks = r.checks.filter((c) => c.expectation.subject === "test-restricted-admin-role@seed-target" && c.expectation.id.startsWith("session-"));
+    assert.ok(
+      r.violations.some((v) => v.policy === "iam-boundary-policy-integrity"),
+      "the pack sees the lost guard too",
+    );
+    const seedChecks = r.checks.filter(
+      (c) => c.expectation.subject === "test-restricted-admin-role@seed-target" && c.expectation.id.startsWith("session-"),
+    );
     assert.ok(seedChecks.length > 0);
     for (const c of seedChecks) {
       assert.equal(c.verdict.decision, "Error");
@@ -182,6 +243,9 @@ describe("mutated environments fail the matching guarantee", () => {
     }
     let out = "";
     assert.equal(await main([], { stdout: (s) => (out += s), stderr: (s) => (out += s) }, { mutate, now: NOW }), 1);
-    assert.match(out, /✘ iam-action-catalogue target-account\/seed-target: target-boundary\.policy: statement #2: action "iam:CreateUsers" is not in the IAM action catalogue/);
+    assert.match(
+      out,
+      /✘ iam-action-catalogue target-account\/seed-target: target-boundary\.policy: statement #2: action "iam:CreateUsers" is not in the IAM action catalogue/,
+    );
   });
 });

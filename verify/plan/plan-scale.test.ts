@@ -31,12 +31,26 @@ describe(`npm start -- --env DIR, ${ACCOUNTS} accounts x ${USERS} users with nam
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("exits 0 and every check holds", () => {
-    assert.equal(code, 0, stderr + stdout.split("\n").filter((l) => l.includes("✘")).join("\n"));
+    assert.equal(
+      code,
+      0,
+      stderr +
+        stdout
+          .split("\n")
+          .filter((l) => l.includes("✘"))
+          .join("\n"),
+    );
     assert.equal(stderr, "");
     assert.doesNotMatch(stdout, /✘/);
     // Per role: 23 session checks, 8 sampled intended users x 4, 8 sampled outsiders x 2, another account; per user 16 self-service checks.
     const checks = ACCOUNTS * 2 * (23 + 8 * 4 + 8 * 2 + 1) + USERS * 16;
-    assert.match(stdout, new RegExp(`^OK: ${ACCOUNTS + 1} stacks, \\d+ resources, 0 violations, ${checks}/${checks} access checks hold \\(\\d+\\.\\d s\\)\\n$`, "m"));
+    assert.match(
+      stdout,
+      new RegExp(
+        `^OK: ${ACCOUNTS + 1} stacks, \\d+ resources, 0 violations, ${checks}/${checks} access checks hold \\(\\d+\\.\\d s\\)\\n$`,
+        "m",
+      ),
+    );
     assert.match(stdout, new RegExp(`^Access proof: ${checks} checks \\(one request each\\)`, "m"));
   });
 
@@ -50,13 +64,19 @@ describe(`npm start -- --env DIR, ${ACCOUNTS} accounts x ${USERS} users with nam
     // Groups g0 and g1 (160 users) are mapped to roles, g2 to none; everybody is an outsider of some
     // role. 30 rotations (one per account) cover stretches of 13 intended users and 26-27 outsiders:
     // every user is checked somewhere.
-    assert.equal(lines[at + 2], "  (the first, the last and the rest spread evenly, rotating by account): 160 of 160 users sampled as intended users, 240 of 240 as outsiders; role sessions and self-service in full");
+    assert.equal(
+      lines[at + 2],
+      "  (the first, the last and the rest spread evenly, rotating by account): 160 of 160 users sampled as intended users, 240 of 240 as outsiders; role sessions and self-service in full",
+    );
   });
 
   it("each role's trust rows say how many of its users were sampled", () => {
     const rows = (label: string) => stdout.split("\n").filter((l) => l.startsWith(`    ✔ ${label}`));
     assert.equal(rows("its Jump users may assume it with MFA (console, CLI) ×16, 8 of 80 users sampled").length, ACCOUNTS * 2);
-    assert.equal(rows("its Jump users may not assume it without MFA (console, access key) ×16, 8 of 80 users sampled").length, ACCOUNTS * 2);
+    assert.equal(
+      rows("its Jump users may not assume it without MFA (console, access key) ×16, 8 of 80 users sampled").length,
+      ACCOUNTS * 2,
+    );
     assert.equal(rows("Jump users outside its groups may not assume it ×16, 8 of 160 users sampled").length, ACCOUNTS * 2);
     assert.equal(rows("may not create IAM users ").length, ACCOUNTS * 2, "session checks run for every role");
   });

@@ -30,10 +30,16 @@ describe("npm start (verify/plan/plan.ts)", () => {
     const r = npmStart([]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stderr, "");
-    assert.match(r.stdout, /^Stacks \(deploy order\)\n {2}jump-account\/jump +\d+ resources\n {2}target-account\/sandbox +\d+ resources\n {2}target-account\/seed-target +\d+ resources$/m);
+    assert.match(
+      r.stdout,
+      /^Stacks \(deploy order\)\n {2}jump-account\/jump +\d+ resources\n {2}target-account\/sandbox +\d+ resources\n {2}target-account\/seed-target +\d+ resources$/m,
+    );
     assert.match(r.stdout, /^Policy pack jump-account-guardrails: \d+ policies over \d+ resources: no violations$/m);
     assert.match(r.stdout, /^ {4}✔ may not create IAM users +denied: test-pb-policy statement #2$/m);
-    assert.match(r.stdout, /^ {4}✔ its Jump users may not assume it without MFA \(console, access key\) ×2 +denied: no Allow in the trust policy$/m);
+    assert.match(
+      r.stdout,
+      /^ {4}✔ its Jump users may not assume it without MFA \(console, access key\) ×2 +denied: no Allow in the trust policy$/m,
+    );
     assert.doesNotMatch(r.stdout, /✘/);
     assert.match(r.stdout, /^OK: 3 stacks, \d+ resources, 0 violations, (\d+)\/\1 access checks hold \(\d+\.\d s\)\n$/m);
   });
@@ -61,7 +67,10 @@ describe("npm start (verify/plan/plan.ts)", () => {
     assert.equal(r.status, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as PlanJson;
     assert.deepEqual(Object.keys(doc), ["stacks", "violations", "checks", "escalations"]);
-    assert.deepEqual(doc.stacks.map((s) => `${s.project}/${s.stack}`), ["jump-account/jump", "target-account/sandbox", "target-account/seed-target"]);
+    assert.deepEqual(
+      doc.stacks.map((s) => `${s.project}/${s.stack}`),
+      ["jump-account/jump", "target-account/sandbox", "target-account/seed-target"],
+    );
     for (const s of doc.stacks) {
       assert.deepEqual(Object.keys(s), ["project", "stack", "resources", "outputs"]);
       for (const res of s.resources) assert.deepEqual(Object.keys(res), ["type", "name", "urn", "props", "options"]);
@@ -76,7 +85,10 @@ describe("npm start (verify/plan/plan.ts)", () => {
       assert.equal(c.ok, true);
     }
     const createUser = doc.checks.find((c) => c.action === "iam:CreateUser" && c.account === "444455556666")!;
-    assert.deepEqual([createUser.principal, createUser.expected, createUser.actual], ["arn:aws:sts::444455556666:assumed-role/test-restricted-admin-role/test-pb-user", "Denied", "ExplicitlyDenied"]);
+    assert.deepEqual(
+      [createUser.principal, createUser.expected, createUser.actual],
+      ["arn:aws:sts::444455556666:assumed-role/test-restricted-admin-role/test-pb-user", "Denied", "ExplicitlyDenied"],
+    );
     assert.equal(createUser.context["aws:PrincipalArn"], "arn:aws:iam::444455556666:role/test-restricted-admin-role");
   });
 
@@ -88,7 +100,10 @@ describe("npm start (verify/plan/plan.ts)", () => {
       const r = npmStart(["--env", dir]);
       assert.equal(r.status, 2);
       assert.equal(r.stdout, "");
-      assert.equal(r.stderr, 'error: stack "jump": jump-account:cliSourceProfile is "no spaces allowed"; expected an AWS CLI profile name\n');
+      assert.equal(
+        r.stderr,
+        'error: stack "jump": jump-account:cliSourceProfile is "no spaces allowed"; expected an AWS CLI profile name\n',
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -101,7 +116,10 @@ describe("npm start (verify/plan/plan.ts)", () => {
       const r = await run(["--json", "--env", dir]);
       assert.equal(r.code, 0, r.stderr);
       const doc = JSON.parse(r.stdout) as PlanJson;
-      assert.deepEqual(doc.stacks.map((s) => `${s.project}/${s.stack}`), ["jump-account/jump", "target-account/t0", "target-account/t1"]);
+      assert.deepEqual(
+        doc.stacks.map((s) => `${s.project}/${s.stack}`),
+        ["jump-account/jump", "target-account/t0", "target-account/t1"],
+      );
       assert.deepEqual([...new Set(doc.checks.map((c) => c.account))].sort(), ["111111111111", "200000000000", "200000000001"]);
       assert.ok(doc.checks.every((c) => c.ok));
     } finally {

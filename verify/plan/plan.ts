@@ -78,7 +78,14 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 
 /** The pack config of one planned stack, exactly as CI and the governance project derive it. */
 export function packConfigFor(file: StackFile, kind: "jump" | "target"): PolicyPackConfig {
-  const stack: CommittedStack = { role: kind, dir: path.relative(REPO_ROOT, file.projectDir), project: file.project, stack: file.stack, file: file.file, config: file.config };
+  const stack: CommittedStack = {
+    role: kind,
+    dir: path.relative(REPO_ROOT, file.projectDir),
+    project: file.project,
+    stack: file.stack,
+    file: file.file,
+    config: file.config,
+  };
   return packConfigOfStack(stack) as PolicyPackConfig;
 }
 
@@ -94,7 +101,13 @@ export async function runPolicyPack(run: StackRun, file: StackFile, kind: "jump"
     dependencies: r.options.dependsOn,
   }));
   const result = await runPolicies(resources, { config: packConfigFor(file, kind), project: run.project, stack: run.stack });
-  return result.violations.map((v) => ({ stack: stackLabel(run), policy: v.policy, urn: v.urn, message: v.message, enforcementLevel: v.enforcementLevel }));
+  return result.violations.map((v) => ({
+    stack: stackLabel(run),
+    policy: v.policy,
+    urn: v.urn,
+    message: v.message,
+    enforcementLevel: v.enforcementLevel,
+  }));
 }
 // ---------------------------------------------------------------------------------------------
 
@@ -135,9 +148,15 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
   const stacks = [plan.jump, ...plan.targets];
   const catalogue = await documentFindings(stacks);
   violations.push(...catalogue.findings);
-  const planned = (run: StackRun): PlannedStack => ({ project: run.project, stack: run.stack, config: fileOf(run).config, resources: run.resources });
+  const planned = (run: StackRun): PlannedStack => ({
+    project: run.project,
+    stack: run.stack,
+    config: fileOf(run).config,
+    resources: run.resources,
+  });
   const model = accessModel(planned(plan.jump), plan.targets.map(planned));
-  for (const p of model.problems) violations.push({ stack: p.stack, policy: "access-proof", urn: p.urn, message: p.message, enforcementLevel: "mandatory" });
+  for (const p of model.problems)
+    violations.push({ stack: p.stack, policy: "access-proof", urn: p.urn, message: p.message, enforcementLevel: "mandatory" });
   // Expectations are built a batch at a time (a role's, or a user's), evaluated, and let go.
   const keepRequests = opts.keepRequests ?? true;
   const checks: CheckResult[] = [];
@@ -158,13 +177,15 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
     const r = await targetEscalations(run, fileOf(run));
     escalations.push(r);
     const urn = run.resources.find((x) => x.type === "aws:iam/policy:Policy")?.urn ?? "";
-    for (const p of r.problems) violations.push({ stack: r.stack, policy: "escalation-catalogue", urn, message: p, enforcementLevel: "mandatory" });
+    for (const p of r.problems)
+      violations.push({ stack: r.stack, policy: "escalation-catalogue", urn, message: p, enforcementLevel: "mandatory" });
   }
   const accessSecondsWithEscalations = seconds(t);
 
   const approximations = new Map<string, string[]>();
   for (const target of model.targets) {
-    for (const role of target.roles) for (const a of role.approximations) approximations.set(a, [...(approximations.get(a) ?? []), `${role.name}@${target.name}`]);
+    for (const role of target.roles)
+      for (const a of role.approximations) approximations.set(a, [...(approximations.get(a) ?? []), `${role.name}@${target.name}`]);
   }
   return {
     stacks,

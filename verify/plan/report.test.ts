@@ -19,7 +19,10 @@ describe("plan report (verify/plan/report.ts)", () => {
       "  sandbox 555566667777 · role read-only",
       "  Jump account 111122223333 · every Jump user (self-service)",
     ]);
-    assert.match(text, /^ {4}✔ may not edit or delete the boundary policy ×4 +denied: jump-permissions-boundary statement DenyBoundaryPolicyEdits, jump-permissions-boundary statement DenyPolicyVersionsOutsideDelegatedPath$/m);
+    assert.match(
+      text,
+      /^ {4}✔ may not edit or delete the boundary policy ×4 +denied: jump-permissions-boundary statement DenyBoundaryPolicyEdits, jump-permissions-boundary statement DenyPolicyVersionsOutsideDelegatedPath$/m,
+    );
     assert.match(text, /^ {2}note: ReadOnlyAccess is modelled approximately \(verify\/access\/aws-managed\.ts\) for read-only@sandbox$/m);
     assert.ok(planHolds(report));
   });
@@ -27,16 +30,29 @@ describe("plan report (verify/plan/report.ts)", () => {
   it("marks a failed guarantee ✘, lists each failed request under it, and ends with a FAILED summary", () => {
     const broken: PlanReport = {
       ...report,
-      checks: report.checks.map((c) => (c.expectation.id === "self-no-access-keys" && c.expectation.subject === "carol@jump" ? { ...c, ok: false, message: "carol@jump: broken on purpose" } : c)),
+      checks: report.checks.map((c) =>
+        c.expectation.id === "self-no-access-keys" && c.expectation.subject === "carol@jump"
+          ? { ...c, ok: false, message: "carol@jump: broken on purpose" }
+          : c,
+      ),
     };
     const text = renderText(broken);
-    assert.match(text, /^ {4}✘ may not create access keys ×9 +denied: .*\n {8}✘ carol@jump: broken on purpose\n {8}✘ carol@jump: broken on purpose\n {8}✘ carol@jump: broken on purpose\n/m);
+    assert.match(
+      text,
+      /^ {4}✘ may not create access keys ×9 +denied: .*\n {8}✘ carol@jump: broken on purpose\n {8}✘ carol@jump: broken on purpose\n {8}✘ carol@jump: broken on purpose\n/m,
+    );
     assert.match(text, /^FAILED: 3 stacks, \d+ resources, 0 violations, (\d+)\/\d+ access checks hold/m);
     assert.equal(planHolds(broken), false);
   });
 
   it("an advisory violation is reported but does not fail the plan; a mandatory one does", () => {
-    const v = { stack: "target-account/sandbox", policy: "some-policy", urn: "urn:pulumi:sandbox::target-account::x::y", message: "desc\nwhat is wrong", enforcementLevel: "advisory" as const };
+    const v = {
+      stack: "target-account/sandbox",
+      policy: "some-policy",
+      urn: "urn:pulumi:sandbox::target-account::x::y",
+      message: "desc\nwhat is wrong",
+      enforcementLevel: "advisory" as const,
+    };
     assert.equal(planHolds({ ...report, violations: [v] }), true);
     assert.match(renderText({ ...report, violations: [v] }), /^ {2}! some-policy target-account\/sandbox y: what is wrong$/m);
     assert.equal(planHolds({ ...report, violations: [{ ...v, enforcementLevel: "mandatory" }] }), false);

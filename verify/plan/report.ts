@@ -56,7 +56,12 @@ export interface CheckJson {
 }
 
 export interface PlanJson {
-  readonly stacks: { project: string; stack: string; resources: { type: string; name: string; urn: string; props: Record<string, unknown>; options: unknown }[]; outputs: Record<string, unknown> }[];
+  readonly stacks: {
+    project: string;
+    stack: string;
+    resources: { type: string; name: string; urn: string; props: Record<string, unknown>; options: unknown }[];
+    outputs: Record<string, unknown>;
+  }[];
   readonly violations: ViolationReport[];
   readonly checks: CheckJson[];
   /** Beyond the issue's shape: the escalation catalogue per target stack. */
@@ -71,7 +76,8 @@ export function planHolds(r: Pick<PlanReport, "violations" | "checks">): boolean
 }
 
 export function toJson(r: PlanReport): PlanJson {
-  if (r.requestDetails === "dropped") throw new Error("this report's checks do not keep their requests' context: plan with keepRequests (as --json does) to print JSON");
+  if (r.requestDetails === "dropped")
+    throw new Error("this report's checks do not keep their requests' context: plan with keepRequests (as --json does) to print JSON");
   return {
     stacks: r.stacks.map((s) => ({
       project: s.project,
@@ -79,7 +85,13 @@ export function toJson(r: PlanReport): PlanJson {
       resources: s.resources.map((x) => ({ type: x.type, name: x.name, urn: x.urn, props: x.props, options: x.options })),
       outputs: s.outputs,
     })),
-    violations: r.violations.map((v) => ({ stack: v.stack, policy: v.policy, urn: v.urn, message: v.message, enforcementLevel: v.enforcementLevel })),
+    violations: r.violations.map((v) => ({
+      stack: v.stack,
+      policy: v.policy,
+      urn: v.urn,
+      message: v.message,
+      enforcementLevel: v.enforcementLevel,
+    })),
     checks: r.checks.map((c) => ({
       account: c.expectation.account,
       principal: c.expectation.request.principal,
@@ -142,7 +154,10 @@ function sectionsOf(checks: readonly CheckResult[]): Section[] {
     let s = sections.get(key);
     if (!s) {
       const [role, target] = e.subject.split("@");
-      s = { title: selfService ? `Jump account ${e.account} · every Jump user (self-service)` : `${target} ${e.account} · role ${role}`, rows: new Map() };
+      s = {
+        title: selfService ? `Jump account ${e.account} · every Jump user (self-service)` : `${target} ${e.account} · role ${role}`,
+        rows: new Map(),
+      };
       sections.set(key, s);
     }
     const rows = s.rows.get(e.id) ?? [];
@@ -170,7 +185,10 @@ export function renderText(r: PlanReport): string {
     `Policy pack ${r.pack.name}: ${plural(r.pack.policies, "policy", "policies")} over ${plural(resources, "resource")}: ` +
       (pack.length === 0 ? "no violations" : `${plural(mandatory, "mandatory violation")}, ${plural(pack.length - mandatory, "advisory")}`),
   );
-  for (const v of pack) out.push(`  ${v.enforcementLevel === "mandatory" ? "✘" : "!"} ${v.policy} ${v.stack} ${v.urn.split("::").pop()}: ${v.message.split("\n").pop()}`);
+  for (const v of pack)
+    out.push(
+      `  ${v.enforcementLevel === "mandatory" ? "✘" : "!"} ${v.policy} ${v.stack} ${v.urn.split("::").pop()}: ${v.message.split("\n").pop()}`,
+    );
   out.push(
     `IAM catalogue: ${plural(r.catalogue.documents, "policy document")}, ${plural(r.catalogue.actions, "action")}: ` +
       (own.length === 0 ? "every action and condition key exists" : `${plural(own.length, "problem")}`),
@@ -194,7 +212,8 @@ export function renderText(r: PlanReport): string {
     const s = group[0].expectation.sample;
     return s ? `, ${s.checked} of ${s.of} users sampled` : "";
   };
-  const label = (id: string, group: readonly CheckResult[]) => (GUARANTEES[id] ?? group[0].expectation.guarantee) + (group.length > 1 ? ` ×${group.length}` : "") + sampled(group);
+  const label = (id: string, group: readonly CheckResult[]) =>
+    (GUARANTEES[id] ?? group[0].expectation.guarantee) + (group.length > 1 ? ` ×${group.length}` : "") + sampled(group);
   const labelWidth = Math.max(0, ...sections.flatMap((s) => [...s.rows].map(([id, g]) => label(id, g).length))) + 2;
   for (const s of sections) {
     out.push(`  ${s.title}`);
@@ -204,11 +223,14 @@ export function renderText(r: PlanReport): string {
       for (const c of group.filter((x) => !x.ok)) out.push(`        ✘ ${c.message}`);
     }
   }
-  for (const a of r.approximations) out.push(`  note: ${shortPolicyName(a.policy)} is modelled approximately (verify/access/aws-managed.ts) for ${a.roles.join(", ")}`);
+  for (const a of r.approximations)
+    out.push(`  note: ${shortPolicyName(a.policy)} is modelled approximately (verify/access/aws-managed.ts) for ${a.roles.join(", ")}`);
   out.push("");
 
   if (r.escalations.length > 0) {
-    out.push(`Escalation catalogue: ${plural(CATALOGUE_SIZE.methods, "published method")} and ${plural(CATALOGUE_SIZE.tasks, "delegated task")} against each target's boundary (docs/escalations.md)`);
+    out.push(
+      `Escalation catalogue: ${plural(CATALOGUE_SIZE.methods, "published method")} and ${plural(CATALOGUE_SIZE.tasks, "delegated task")} against each target's boundary (docs/escalations.md)`,
+    );
     const w = Math.max(...r.escalations.map((e) => `${e.stack} (${e.profile})`.length)) + 2;
     for (const e of r.escalations) {
       const count = (s: string) => e.methods.filter((m) => m.status === s).length;
@@ -228,4 +250,9 @@ export function renderText(r: PlanReport): string {
 }
 
 /** Policy names of the planner's own findings (the rest come from the pack). */
-export const PLANNER_CHECKS: ReadonlySet<string> = new Set(["iam-action-catalogue", "iam-policy-syntax", "access-proof", "escalation-catalogue"]);
+export const PLANNER_CHECKS: ReadonlySet<string> = new Set([
+  "iam-action-catalogue",
+  "iam-policy-syntax",
+  "access-proof",
+  "escalation-catalogue",
+]);
