@@ -1,12 +1,11 @@
 /**
- * Valid fixtures (the article's documents, `reference/seed-policies/*.json`, verbatim) and a
+ * Valid fixtures (the article's documents, `test/fixtures/article/*.json`, verbatim) and a
  * helper that runs one policy over resources through the offline runner, which builds the
  * validation args the way the engine does (fresh props behind `unknownCheckingProxy`, config
  * without schema defaults, `notApplicable` recorded).
  */
-import * as fs from "fs";
-import * as path from "path";
 import type { Policies, PolicyPackConfig, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { articleDocument } from "../../test/fixtures/article";
 import { runPolicies, type OfflineResource, type RunResult } from "../offline";
 
 /** The unknown string the engine sends for a value not known during preview. */
@@ -21,18 +20,10 @@ export const BOUNDARY_ARN = `arn:aws:iam::${TARGET_ACCOUNT}:policy/jump-permissi
 /** The article's boundary, `test-pb-policy.json`. */
 export const SEED_BOUNDARY_NAME = "test-pb-policy";
 export const SEED_BOUNDARY_ARN = `arn:aws:iam::${TARGET_ACCOUNT}:policy/test-pb-policy`;
-export const SEED_BOUNDARY = seedPolicy("test-pb-policy");
+export const SEED_BOUNDARY = articleDocument("test-pb-policy");
 
 /** The article's trust policy, `test-restricted-admin-role.trust-policy.json`. */
-export const SEED_TRUST = seedPolicy("test-restricted-admin-role.trust-policy");
-
-/** One of the article's documents, read from the reference folder beside the repository (tests only; never shipped). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function seedPolicy(name: string): { Version: string; Statement: Record<string, any>[] } {
-  return JSON.parse(
-    fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "shared", "reference", "seed-policies", `${name}.json`), "utf8"),
-  );
-}
+export const SEED_TRUST = articleDocument("test-restricted-admin-role.trust-policy");
 
 /** A deep copy to change one thing in. */
 export function clone<T>(v: T): T {
