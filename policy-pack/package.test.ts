@@ -1,7 +1,9 @@
 /**
- * The packed pack, as `pulumi policy publish` ships it: `npm pack` of the policy-pack folder
- * (which runs `prepack`, i.e. tsc), extracted in a temporary folder, with the repository's node_modules linked in as the
- * CLI's `npm install` would provide its dependencies. Proves the tarball holds compiled
+ * The packed pack, as `pulumi policy publish` ships it: the pack is built (`npm run build`, as the
+ * release workflow does before publishing), then packed exactly as the CLI packs it
+ * (`npm pack --loglevel=error` in the pack folder, whose whole trimmed stdout the CLI reads as the
+ * tarball's file name), extracted in a temporary folder, with the repository's node_modules linked
+ * in as the CLI's `npm install` would provide its dependencies. Proves the tarball holds compiled
  * JavaScript only, that its modules load using nothing but their own folder and the declared
  * dependencies, and that its entry point serves the pack over gRPC to a client speaking the
  * CLI's protocol, with the same findings as the offline runner.
@@ -32,25 +34,55 @@ describe("packed policy pack (npm pack)", function () {
   let pkg: string;
   let files: string[];
 
+  let packStdout: string;
+  let source: string;
+
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "policy-pack-"));
-    // A copy of the repository's policy-pack folder (sources, manifest, tsconfigs; not bin/),
-    // so that packing never races other runs that use policy-pack/bin.
+    // A copy of the repository's root manifest and policy-pack folder (sources, manifest,
+    // tsconfigs; not bin/), so that the pack is still a workspace of the root as in a checkout,
+    // and packing never races other runs that use policy-pack/bin.
     const repo = path.join(tmp, "repo");
-    const source = path.join(repo, "policy-pack");
+    source = path.join(repo, "policy-pack");
     fs.mkdirSync(repo);
-    fs.copyFileSync(path.join(PACK_DIR, "..", "tsconfig.json"), path.join(repo, "tsconfig.json"));
+    for (const f of ["tsconfig.json", "package.json"]) fs.copyFileSync(path.join(PACK_DIR, "..", f), path.join(repo, f));
     fs.symlinkSync(REPO_NODE_MODULES, path.join(repo, "node_modules"), "dir");
-    fs.cpSync(PACK_DIR, source, { recursive: true, filter: (f) => !/[\\/](bin|node_modules|\.bench)$/.test(f) });
-    execFileSync("npm", ["pack", "--pack-destination", tmp, "--silent"], { cwd: source, stdio: ["ignore", "pipe", "pipe"] });
-    const tgz = fs.readdirSync(tmp).find((f) => f.endsWith(".tgz"));
+    fs.cpSync(PACK_DIR, source, { recursive: true, filter: (f) => !/[\\/](bin|node_modules|\.bench)$/.test(f) && !f.endsWith(".tgz") });
+    execFileSync("npm", ["run", "build"], { cwd: source, stdio: ["ignore", "ignore", "pipe"] });
+    // Exactly the CLI's command (pulumi/pulumi sdk/nodejs/npm/npm.go, Pack): no --silent.
+    packStdout = execFileSync("npm", ["pack", "--loglevel=error"], { cwd: source, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    // The tarball npm wrote; whether stdout names it is the first test below.
+    const tgz = fs.readdirSync(source).find((f) => f.endsWith(".tgz"));
     assert.ok(tgz, "npm pack wrote no tarball");
     const out = path.join(tmp, "extract");
     fs.mkdirSync(out);
-    execFileSync("tar", ["-xzf", path.join(tmp, tgz), "-C", out]);
+    execFileSync("tar", ["-xzf", path.join(source, tgz), "-C", out]);
     pkg = path.join(out, "package");
     files = listFiles(pkg);
     fs.symlinkSync(REPO_NODE_MODULES, path.join(pkg, "node_modules"), "dir");
+  });
+
+  it("`npm pack --loglevel=error` prints one line, the name of the tarball it wrote, as `pulumi policy publish` reads it", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(source, "package.json"), "utf8"));
+    // The CLI reads the file named by the whole trimmed stdout, relative to the pack folder.
+    const named = packStdout.trim();
+    assert.strictEqual(named, `${manifest.name}-${manifest.version}.tgz`, `stdout was ${JSON.stringify(packStdout)}`);
+    assert.ok(fs.statSync(path.join(source, named)).isFile());
+  });
+
+  it("the tarball holds the compiled main and PulumiPolicy.yaml, which publish starts and reads", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(pkg, "package.json"), "utf8"));
+    assert.ok(files.includes(manifest.main), `${manifest.main} is not in the tarball`);
+    assert.ok(files.includes("PulumiPolicy.yaml"));
+  });
+
+  it("has no script npm runs while packing or installing (each would print a banner on stdout during npm pack)", () => {
+    const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8")).scripts ?? {});
+    const lifecycle = ["prepack", "prepare", "postpack", "preinstall", "install", "postinstall", "prepublish", "prepublishOnly"];
+    assert.deepStrictEqual(
+      scripts.filter((s) => lifecycle.includes(s)),
+      [],
+    );
   });
 
   after(() => {

@@ -127,6 +127,29 @@ export function packBuildProblems(wf: Workflow): string[] {
   return problems;
 }
 
+/**
+ * `pulumi policy publish` starts the compiled pack to read its metadata and then runs
+ * `npm pack --loglevel=error`, which runs no build (the pack has no prepack script): every job
+ * that publishes runs `npm ci` and the pack's build before it.
+ */
+export function publishBuildProblems(wf: Workflow): string[] {
+  const problems: string[] = [];
+  for (const [jobId, job] of Object.entries(wf.jobs)) {
+    const steps = job.steps ?? [];
+    const publish = steps.findIndex((s) => /\bpulumi policy publish\b/.test(s.run ?? ""));
+    if (publish < 0) continue;
+    const before = steps.slice(0, publish).map((s) => s.run ?? "");
+    const ci = before.findIndex((r) => NPM_CI.test(r));
+    const build = before.findIndex((r) => PACK_BUILD.test(r));
+    if (ci < 0) problems.push(`job ${jobId}: no \`npm ci\` before pulumi policy publish`);
+    if (build < 0 || build < ci)
+      problems.push(
+        `job ${jobId}: the policy pack is not built (\`npm run build --workspace policy-pack\` after npm ci) before pulumi policy publish`,
+      );
+  }
+  return problems;
+}
+
 /** The `stack` values of a job's matrix. */
 export function matrixStacks(job: Job): string[] | undefined {
   const stacks = job.strategy?.matrix?.stack;

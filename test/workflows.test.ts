@@ -16,6 +16,7 @@ import {
   matrixProblems,
   packBuildProblems,
   packProblems,
+  publishBuildProblems,
   pulumiOperations,
   runLines,
   triggers,
@@ -143,6 +144,13 @@ describe("GitHub workflows", () => {
       assert.equal(steps[publish]["working-directory"], "policy-pack");
       const check = steps.findIndex((s) => /policy-pack\/package\.json/.test(s.run ?? "") && /GITHUB_REF_NAME/.test(s.run ?? ""));
       assert.ok(check >= 0 && check < publish, "the tag is not checked against policy-pack/package.json before publishing");
+    });
+
+    it("builds the pack before publishing it (publish starts bin/index.js, then packs bin/)", () => {
+      assert.deepEqual(publishBuildProblems(release), []);
+      const broken = clone(release);
+      broken.jobs.publish.steps = broken.jobs.publish.steps!.filter((s) => !/npm run build/.test(s.run ?? ""));
+      assert.match(publishBuildProblems(broken).join("\n"), /publish: the policy pack is not built .* before pulumi policy publish/);
     });
 
     it("applies the governance project after the publish, with the pack", () => {
