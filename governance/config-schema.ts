@@ -1,6 +1,6 @@
 /**
  * The config schema of the governance project (the root `Pulumi.yaml`), declared once with zod.
- * `docgen/gen-docs.ts` generates the project's `config:` declarations and the config reference
+ * `npm run docs` (docgen/) generates the project's `config:` declarations and the config reference
  * from it.
  */
 import { z } from "zod";

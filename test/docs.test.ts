@@ -16,18 +16,10 @@ import { parseJumpConfig, parseTargetConfig, type RawConfig } from "@jumpenv/sha
 import { parseGovernanceConfig } from "../governance/config";
 import { readPolicyPackManifest } from "../governance/pack";
 import { committedStacks } from "../governance/stacks";
-import {
-  configBlock,
-  generatedFiles,
-  keyDocs,
-  PROJECTS,
-  pulumiTypeOf,
-  REFERENCE_FILE,
-  REPO_ROOT,
-  staleFiles,
-  withConfigBlock,
-  type ProjectDoc,
-} from "../docgen/gen-docs";
+import { REFERENCE_FILE } from "../docgen/config-reference";
+import { generatedFiles, staleFiles } from "../docgen/generated-files";
+import { keyDocs, PROJECTS, pulumiTypeOf, REPO_ROOT, type ProjectDoc } from "../docgen/projects";
+import { configBlock, withConfigBlock } from "../docgen/pulumi-yaml";
 import { loadWorkflows } from "./workflow-rules";
 
 const read = (rel: string) => fs.readFileSync(path.join(REPO_ROOT, rel), "utf8");
