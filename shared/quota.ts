@@ -5,7 +5,7 @@
 import { ConfigError, type JumpConfig, type StackIdentity } from "./config";
 import type { JumpContract } from "./contract";
 import { LIMITS } from "./iam-limits";
-import { policySize, type PolicyDocument } from "./policy-document";
+import { policySize } from "./policy-document";
 import { selfServicePolicy } from "./policies/self-service";
 import { trustPolicy } from "./policies/trust";
 import { groupAssumeRolePolicies, groupTagKey, jumpContract, taggedGroups } from "./strategies";
@@ -21,10 +21,6 @@ export class QuotaError extends ConfigError {
 
 function over(id: StackIdentity, what: string, size: number, quota: number, quotaName: string, fix: string): string {
   return `stack "${id.stack}": ${what} is ${size} characters; the IAM quota is ${quota} (${quotaName}); ${fix}`;
-}
-
-export function documentSize(doc: PolicyDocument): number {
-  return policySize(doc);
 }
 
 /** Every quota problem of a jump stack's generated documents and resources. */
