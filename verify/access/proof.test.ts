@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { loadEnvironment, planEnvironment, type Environment } from "../harness/environment";
 import { generateEnvironment } from "../harness/generate";
-import { accessExpectations, type Expectation } from "./expectations";
+import type { Expectation } from "./expectation";
+import { accessExpectations } from "./expectations";
 import { accessModel, type AccessModel, type PlannedStack } from "./access-model";
 import { checkAll, type CheckResult } from "./proof";
 

@@ -2,7 +2,7 @@
  * Runs expectations through the evaluator and says, for each, whether it holds and why.
  */
 import { describeReason, describeVerdict, evaluate, type Decision, type Verdict } from "./evaluator";
-import type { Expectation, Expected } from "./expectations";
+import type { Expectation, Expected } from "./expectation";
 
 export interface CheckResult {
   readonly expectation: Expectation;

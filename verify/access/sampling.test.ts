@@ -1,19 +1,13 @@
 /**
- * Trust sampling (verify/access/expectations.ts): past `sampleAbovePairs` user-role pairs, each
+ * Trust sampling (verify/access/trust-sampling.ts): past `sampleAbovePairs` user-role pairs, each
  * role's trust is checked for a bounded, deterministic sample of its intended users and outsiders.
  */
 import { strict as assert } from "assert";
 import { loadEnvironment, planEnvironment, type Environment } from "../harness/environment";
 import { generateEnvironment } from "../harness/generate";
-import {
-  accessExpectations,
-  roleSample,
-  samplePositions,
-  trustSampling,
-  trustSamplingSummary,
-  TRUST_SAMPLING,
-  type ProofOptions,
-} from "./expectations";
+import { TRUST_SAMPLING, type ProofOptions } from "./expectation";
+import { accessExpectations } from "./expectations";
+import { roleSample, samplePositions, trustSampling, trustSamplingSummary } from "./trust-sampling";
 import { accessModel, type AccessModel, type PlannedStack } from "./access-model";
 import { checkAll } from "./proof";
 
@@ -31,7 +25,7 @@ async function modelOf(env: Environment): Promise<AccessModel> {
   );
 }
 
-describe("trust sampling (verify/access/expectations.ts)", () => {
+describe("trust sampling (verify/access/trust-sampling.ts)", () => {
   describe("samplePositions", () => {
     it("keeps every position when there are no more than k", () => {
       assert.deepEqual(samplePositions(0, 8), []);

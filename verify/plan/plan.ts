@@ -15,7 +15,7 @@
  *
  * Large environments: past 10,000 user-role pairs (Jump users x target roles) the access proof
  * checks each role's trust for a deterministic sample of its intended users and of its outsiders
- * (verify/access/expectations.ts, `samplePositions`) and the report says how many; role sessions
+ * (verify/access/trust-sampling.ts, `samplePositions`) and the report says how many; role sessions
  * and self-service are checked in full. Checks are evaluated a role at a time, and without
  * `--json` each keeps only the principal, action and resource of its request.
  */
@@ -28,7 +28,9 @@ import { packConfigOfStack } from "../../governance/enforcement-plan";
 import type { CommittedStack } from "../../governance/stacks";
 import { runPolicies, type OfflineResource } from "../../policy-pack/offline";
 import { PACK_NAME, policies as packPolicies } from "../../policy-pack/policies";
-import { expectationBatches, trustSamplingSummary, type ProofOptions } from "../access/expectations";
+import type { ProofOptions } from "../access/expectation";
+import { expectationBatches } from "../access/expectations";
+import { trustSamplingSummary } from "../access/trust-sampling";
 import { documentFindings, stackLabel } from "../access/documents";
 import { accessModel, type PlannedStack } from "../access/access-model";
 import { check, withoutRequestDetails, type CheckResult } from "../access/proof";

@@ -8,7 +8,8 @@
  */
 import { describeReason, shortPolicyName, type Reason } from "../access/evaluator";
 import { CATALOGUE_SIZE, type TargetEscalations } from "../escalations/target-escalations";
-import { GUARANTEES, type Expected, type SamplingSummary } from "../access/expectations";
+import { GUARANTEES, type Expected } from "../access/expectation";
+import type { SamplingSummary } from "../access/trust-sampling";
 import type { CheckResult } from "../access/proof";
 import type { StackRun } from "../harness/mock-run";
 
