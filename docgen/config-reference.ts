@@ -92,7 +92,10 @@ function projectSection(project: ProjectDoc): string[] {
       `### Declared in \`${pulumiYaml}\``,
       "",
       `Set one with \`pulumi config set ${name}:<key> <value>\`` +
-        (hasList ? ` (an item of a list: \`pulumi config set --path '${name}:<key>[0]' <value>\`).` : "."),
+        (hasList
+          ? `. A list is set item by item from index 0 (\`pulumi config set --path '${name}:<key>[0]' <value>\`, then \`[1]\`, ...): ` +
+            "the CLI edits only the stack file, so a list the stack file lacks starts empty and replaces its default entirely."
+          : "."),
       "",
       "| key | type | default | constraints | description |",
       "| --- | --- | --- | --- | --- |",
