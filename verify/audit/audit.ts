@@ -8,6 +8,9 @@
  * Each resource is checked on its inputs, as the engine checks it, plus its `arn` output (so the
  * pack can tell a role's account); resources pending deletion are skipped.
  *
+ * FILE may also be an IAM snapshot of a live account (`aws iam get-account-authorization-details`,
+ * several pages and accounts at once): verify/snapshot/audit-command.ts takes it from there.
+ *
  * Exit codes: 0 no mandatory violation; 1 at least one mandatory violation; 2 the file (or the
  * config, or the arguments) could not be read or recognised, or a policy failed to run.
  * `--json` prints {"violations":[{"policy","urn","message","enforcementLevel"}]} on stdout.
@@ -16,6 +19,7 @@ import * as fs from "fs";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { PolicyRunError, runPolicies, validateConfig, type OfflineResource, type Violation } from "../../policy-pack/offline";
 import { policies } from "../../policy-pack/policies";
+import { auditSnapshotFiles, isSnapshotInputError, looksLikeSnapshot } from "../snapshot/audit-command";
 
 /** The file could not be used; the message is one line. */
 export class AuditInputError extends Error {}
@@ -107,25 +111,37 @@ function revealSecrets(v: unknown): unknown {
 
 export interface AuditArgs {
   readonly file: string;
+  /** Further files: only pages of IAM snapshots come several at a time. */
+  readonly moreFiles: readonly string[];
   readonly config?: string;
   readonly json: boolean;
   readonly stackTags: Record<string, string>;
+  /** Snapshots only: evaluate the live accounts as `npm start` evaluates planned stacks. */
+  readonly prove: boolean;
+  /** Snapshots only: the stack files that name the accounts (default: the committed ones). */
+  readonly env?: string;
 }
 
-export const USAGE = "usage: npm run audit -- FILE [--config FILE] [--stack-tag NAME=VALUE]... [--json]";
+export const USAGE =
+  "usage: npm run audit -- FILE [--config FILE] [--stack-tag NAME=VALUE]... [--json] | SNAPSHOT... [--config FILE] [--env DIR] [--prove] [--json]";
 
 export function parseArgs(argv: readonly string[]): AuditArgs {
   let file: string | undefined;
+  const moreFiles: string[] = [];
   let config: string | undefined;
+  let env: string | undefined;
   let json = false;
+  let prove = false;
   const stackTags: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--json") json = true;
-    else if (a === "--config" || a === "--stack-tag") {
+    else if (a === "--prove") prove = true;
+    else if (a === "--config" || a === "--stack-tag" || a === "--env") {
       const v = argv[++i];
       if (v === undefined) throw new AuditInputError(`${a} needs a value; ${USAGE}`);
       if (a === "--config") config = v;
+      else if (a === "--env") env = v;
       else {
         const eq = v.indexOf("=");
         if (eq <= 0) throw new AuditInputError(`--stack-tag expects NAME=VALUE, got "${v}"`);
@@ -133,10 +149,10 @@ export function parseArgs(argv: readonly string[]): AuditArgs {
       }
     } else if (a.startsWith("--")) throw new AuditInputError(`unknown option ${a}; ${USAGE}`);
     else if (file === undefined) file = a;
-    else throw new AuditInputError(`more than one FILE ("${file}", "${a}"); ${USAGE}`);
+    else moreFiles.push(a);
   }
   if (file === undefined) throw new AuditInputError(USAGE);
-  return { file, config, json, stackTags };
+  return { file, moreFiles, config, json, stackTags, prove, ...(env !== undefined ? { env } : {}) };
 }
 
 function readText(file: string, what: string): string {
@@ -179,14 +195,19 @@ export interface Io {
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     const args = parseArgs(argv);
-    const resources = parseAuditInput(readText(args.file, "file"), args.file);
+    const text = readText(args.file, "file");
+    if (looksLikeSnapshot(text)) return await auditSnapshotFiles(args, readText, readConfig, io);
+    if (args.moreFiles.length > 0) throw new AuditInputError(`more than one FILE ("${args.file}", "${args.moreFiles[0]}"); ${USAGE}`);
+    if (args.prove || args.env !== undefined)
+      throw new AuditInputError(`--prove and --env apply to IAM snapshots; ${args.file} is not one`);
+    const resources = parseAuditInput(text, args.file);
     const config = args.config === undefined ? undefined : readConfig(args.config);
     const { violations } = await runPolicies(resources, { config, stackTags: args.stackTags });
     const clean = violations.map(({ policy, urn, message, enforcementLevel }) => ({ policy, urn, message, enforcementLevel }));
     io.stdout(args.json ? JSON.stringify({ violations: clean }, null, 2) + "\n" : formatText(clean, resources.length));
     return clean.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
   } catch (e) {
-    if (e instanceof AuditInputError || e instanceof PolicyRunError) {
+    if (e instanceof AuditInputError || e instanceof PolicyRunError || isSnapshotInputError(e)) {
       io.stderr(`audit: ${e.message.replace(/\s*\n\s*/g, " ")}\n`);
       return 2;
     }
