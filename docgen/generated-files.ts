@@ -1,76 +1,108 @@
 /**
- * `npm run docs` — generates, from the zod config schemas (the one source of truth):
+ * `npm run docs` — writes every generated document from the code it describes:
  *   - the `config:` declarations of `jump-account/Pulumi.yaml`, `target-account/Pulumi.yaml` and the
- *     root `Pulumi.yaml` (the governance project): type, description and default of every key
- *     Pulumi can declare (pulumi-yaml.ts);
- *   - `docs/config-reference.md`: every key, including those Pulumi.yaml cannot declare
- *     (config-reference.ts).
- * `npm run docs -- --check` writes nothing and exits 1 when a committed file is stale; the docs
- * test does the same comparison.
+ *     root `Pulumi.yaml` (the governance project), from the zod config schemas (pulumi-yaml.ts);
+ *   - `docs/config-reference.md`: every config key, including those Pulumi.yaml cannot declare
+ *     (config-reference.ts);
+ *   - the policy table of `policy-pack/README.md`, from the pack's policy objects
+ *     (policy-pack/tools/gen-readme.ts);
+ *   - the escalation matrix of `docs/escalations.md`, computed by the IAM evaluator
+ *     (verify/escalations/evaluate.ts).
+ * `npm run docs -- --check` writes nothing and exits 1 naming every stale file; the docs test
+ * runs the same check. Both go through GENERATORS, so a generator cannot be written without
+ * also being checked.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { catalogueMatrix, matrixMarkdown } from "../verify/escalations/evaluate";
-import { writeSection } from "./generated-section";
+import { withSection } from "./generated-section";
 import { README_PATH as PACK_README_PATH, updateReadme as updatePackReadme } from "../policy-pack/tools/gen-readme";
 import { configReference, REFERENCE_FILE } from "./config-reference";
 import { PROJECTS, REPO_ROOT } from "./projects";
 import { configBlock, withConfigBlock } from "./pulumi-yaml";
 
+export const ESCALATIONS_FILE = "docs/escalations.md";
+export const PACK_README_FILE = path.relative(REPO_ROOT, PACK_README_PATH);
+
+/** One generated file: where it is, and what it should hold given what it holds now. */
+export interface Generator {
+  /** Relative to the repository root. */
+  readonly path: string;
+  /**
+   * The file's generated content. `committed` is its current text (undefined when it is missing):
+   * the generators that own only part of a file keep the rest of it.
+   */
+  readonly render: (committed: string | undefined) => string | Promise<string>;
+}
+
+/** A generator that replaces only its part of a hand-written file needs that file. */
+function existing(file: string, committed: string | undefined): string {
+  if (committed === undefined) throw new Error(`${file} is missing: it holds hand-written text around the generated part`);
+  return committed;
+}
+
+export const GENERATORS: readonly Generator[] = [
+  ...PROJECTS.map((p) => {
+    const file = path.join(p.dir, "Pulumi.yaml");
+    return { path: file, render: (committed: string | undefined) => withConfigBlock(existing(file, committed), configBlock(p)) };
+  }),
+  { path: REFERENCE_FILE, render: () => configReference() },
+  { path: PACK_README_FILE, render: (committed) => updatePackReadme(existing(PACK_README_FILE, committed)) },
+  {
+    path: ESCALATIONS_FILE,
+    render: async (committed) =>
+      withSection(existing(ESCALATIONS_FILE, committed), "escalation matrix", matrixMarkdown(await catalogueMatrix()), ESCALATIONS_FILE),
+  },
+];
+
+/** How a generated file's committed text is read: from the repository, or (in tests) from anywhere. */
+export type ReadCommitted = (file: string) => string | undefined;
+
+export const readFromRepository: ReadCommitted = (file) => {
+  const abs = path.join(REPO_ROOT, file);
+  return fs.existsSync(abs) ? fs.readFileSync(abs, "utf8") : undefined;
+};
+
 export interface GeneratedFile {
   /** Relative to the repository root. */
   readonly path: string;
+  readonly committed: string | undefined;
   readonly content: string;
 }
 
-/** Every generated file with the content it should have now. */
-export function generatedFiles(): GeneratedFile[] {
-  const files = PROJECTS.map((p) => {
-    const rel = path.join(p.dir, "Pulumi.yaml");
-    const current = fs.readFileSync(path.join(REPO_ROOT, rel), "utf8");
-    return { path: rel, content: withConfigBlock(current, configBlock(p)) };
-  });
-  files.push({ path: REFERENCE_FILE, content: configReference() });
-  return files;
+/** Every generated file with its committed text and the content it should have now. */
+export async function generatedFiles(read: ReadCommitted = readFromRepository): Promise<GeneratedFile[]> {
+  const out: GeneratedFile[] = [];
+  for (const g of GENERATORS) {
+    const committed = read(g.path);
+    out.push({ path: g.path, committed, content: await g.render(committed) });
+  }
+  return out;
 }
 
 /** The generated files whose committed copy differs from what the generator writes. */
-export function staleFiles(): string[] {
-  return generatedFiles()
-    .filter((f) => {
-      const file = path.join(REPO_ROOT, f.path);
-      return !fs.existsSync(file) || fs.readFileSync(file, "utf8") !== f.content;
-    })
-    .map((f) => f.path);
+export async function staleFiles(read: ReadCommitted = readFromRepository): Promise<string[]> {
+  return (await generatedFiles(read)).filter((f) => f.committed !== f.content).map((f) => f.path);
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], read: ReadCommitted = readFromRepository): Promise<number> {
+  const unknown = argv.find((a) => a !== "--check");
+  if (unknown !== undefined) {
+    console.error(`error: unknown argument ${JSON.stringify(unknown)}; usage: npm run docs [-- --check]`);
+    return 2;
+  }
   if (argv.includes("--check")) {
-    const stale = staleFiles();
+    const stale = await staleFiles(read);
     if (stale.length === 0) return 0;
     console.error(`stale generated files (run \`npm run docs\`): ${stale.join(", ")}`);
     return 1;
   }
-  for (const f of generatedFiles()) {
+  for (const f of await generatedFiles(read)) {
+    if (f.committed === f.content) continue;
     const file = path.join(REPO_ROOT, f.path);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const before = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
-    if (before !== f.content) {
-      fs.writeFileSync(file, f.content);
-      console.log(`wrote ${f.path}`);
-    }
+    fs.writeFileSync(file, f.content);
+    console.log(`wrote ${f.path}`);
   }
-  // The policy pack's README table, from the policy objects.
-  const packReadme = fs.readFileSync(PACK_README_PATH, "utf8");
-  const nextPackReadme = updatePackReadme(packReadme);
-  if (nextPackReadme !== packReadme) {
-    fs.writeFileSync(PACK_README_PATH, nextPackReadme);
-    console.log(`wrote ${path.relative(REPO_ROOT, PACK_README_PATH)}`);
-  }
-  // The escalation matrix is computed by the IAM evaluator (see verify/escalations).
-  if (writeSection(path.join(REPO_ROOT, ESCALATIONS_FILE), "escalation matrix", matrixMarkdown(await catalogueMatrix())))
-    console.log(`wrote ${ESCALATIONS_FILE}`);
   return 0;
 }
-
-const ESCALATIONS_FILE = "docs/escalations.md";

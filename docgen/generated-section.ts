@@ -20,15 +20,11 @@ export function readSection(file: string, name: string): string | undefined {
   return text.slice(a + begin.length, b).trim();
 }
 
-/** Replace a section's text; the markers must already be in the file. Returns whether it changed. */
-export function writeSection(file: string, name: string, content: string): boolean {
-  const text = fs.readFileSync(file, "utf8");
+/** `text` with a section's text replaced; the markers must already be in it. */
+export function withSection(text: string, name: string, content: string, file = "the document"): string {
   const [begin, end] = markers(name);
   const a = text.indexOf(begin);
   const b = text.indexOf(end);
   if (a < 0 || b < a) throw new Error(`${file}: no "${begin}" ... "${end}" markers`);
-  const next = `${text.slice(0, a + begin.length)}\n${content.trim()}\n${text.slice(b)}`;
-  if (next === text) return false;
-  fs.writeFileSync(file, next);
-  return true;
+  return `${text.slice(0, a + begin.length)}\n${content.trim()}\n${text.slice(b)}`;
 }

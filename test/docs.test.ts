@@ -17,7 +17,15 @@ import { parseGovernanceConfig } from "../governance/config";
 import { readPolicyPackManifest } from "../governance/pack";
 import { committedStacks } from "../governance/stacks";
 import { REFERENCE_FILE } from "../docgen/config-reference";
-import { generatedFiles, staleFiles } from "../docgen/generated-files";
+import {
+  ESCALATIONS_FILE,
+  GENERATORS,
+  generatedFiles,
+  main as docs,
+  PACK_README_FILE,
+  readFromRepository,
+  staleFiles,
+} from "../docgen/generated-files";
 import { keyDocs, PROJECTS, pulumiTypeOf, REPO_ROOT, type ProjectDoc } from "../docgen/projects";
 import { configBlock, withConfigBlock } from "../docgen/pulumi-yaml";
 import { loadWorkflows } from "./workflow-rules";
@@ -191,8 +199,50 @@ function links(md: string): string[] {
 const DOCS = [README, README_JA, REFERENCE_FILE];
 
 describe("docs: generated config declarations and reference", () => {
-  it("the config reference and every Pulumi.yaml config block are up to date (run `npm run docs`)", () => {
-    assert.deepEqual(staleFiles(), [], "stale generated files: run `npm run docs` and commit the result");
+  it("every generated file is up to date (run `npm run docs`)", async () => {
+    assert.deepEqual(await staleFiles(), [], "stale generated files: run `npm run docs` and commit the result");
+  });
+
+  it("the generators cover the Pulumi.yaml blocks, the config reference, the pack's policy table and the escalation matrix", () => {
+    assert.deepEqual(
+      GENERATORS.map((g) => g.path),
+      [...PROJECTS.map((p) => path.join(p.dir, "Pulumi.yaml")), REFERENCE_FILE, PACK_README_FILE, ESCALATIONS_FILE],
+    );
+  });
+
+  // `npm run docs -- --check` with one committed file edited by hand inside its generated part.
+  const edits: [string, (text: string) => string][] = [
+    [path.join("jump-account", "Pulumi.yaml"), (t) => t.replace(/^    description: .*/m, "    description: edited by hand")],
+    [REFERENCE_FILE, (t) => t.replace("| `jump-account:", "| `jump-account:edited")],
+    [PACK_README_FILE, (t) => t.replace(/\| mandatory \|/, "| advisory |")],
+    [ESCALATIONS_FILE, (t) => t.replace("| blocked |", "| **open** |")],
+  ];
+  for (const [file, edit] of edits) {
+    it(`npm run docs -- --check exits 1 and names ${file} when its generated part was edited by hand`, async () => {
+      const edited = edit(readFromRepository(file)!);
+      assert.notEqual(edited, readFromRepository(file), "the edit must change the file");
+      const errors: string[] = [];
+      const error = console.error;
+      console.error = (line: string) => errors.push(line);
+      try {
+        assert.equal(await docs(["--check"], (f) => (f === file ? edited : readFromRepository(f))), 1);
+      } finally {
+        console.error = error;
+      }
+      assert.deepEqual(errors, [`stale generated files (run \`npm run docs\`): ${file}`]);
+    });
+  }
+
+  it("npm run docs rejects an unknown argument with exit 2", async () => {
+    const error = console.error;
+    const errors: string[] = [];
+    console.error = (line: string) => errors.push(line);
+    try {
+      assert.equal(await docs(["--chek"]), 2);
+    } finally {
+      console.error = error;
+    }
+    assert.match(errors.join("\n"), /unknown argument "--chek"/);
   });
 
   it("the generator replaces only the config block: every other line of Pulumi.yaml is kept", () => {
@@ -209,8 +259,8 @@ describe("docs: generated config declarations and reference", () => {
     assert.equal(withConfigBlock(after, configBlock(project)), after, "regenerating is stable");
   });
 
-  it("a hand edit of a declared default makes the committed file stale", () => {
-    const file = generatedFiles().find((f) => f.path === path.join("target-account", "Pulumi.yaml"))!;
+  it("a hand edit of a declared default makes the committed file stale", async () => {
+    const file = (await generatedFiles()).find((f) => f.path === path.join("target-account", "Pulumi.yaml"))!;
     const edited = file.content.replace("default: jump-permissions-boundary", "default: my-boundary");
     assert.notEqual(edited, file.content);
     assert.notEqual(withConfigBlock(edited, configBlock(PROJECTS.find((p) => p.dir === "target-account")!)), edited);
