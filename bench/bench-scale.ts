@@ -82,7 +82,7 @@ export function buildAll(cfg: JumpConfig): Omit<ScaleRow, "size" | "jumpPlanSeco
     buildSeconds,
     largest: [
       { kind: "group assume-role policy", size: Math.max(...group), quota: LIMITS.managedPolicyChars },
-      { kind: "self-service policy", size: policySize(selfServicePolicy()), quota: LIMITS.managedPolicyChars },
+      { kind: "self-service policy", size: policySize(selfServicePolicy("hardened")), quota: LIMITS.managedPolicyChars },
       { kind: "boundary (hardened)", size: boundary, quota: LIMITS.managedPolicyChars },
       { kind: "role trust policy", size: trust, quota: contract.trustPolicyMaxChars },
     ],

@@ -45,7 +45,7 @@ export class JumpAccount extends pulumi.ComponentResource {
         name: args.selfServicePolicyName,
         path: "/",
         description: "Jump users: manage your own password and MFA; nothing else on your identity until you sign in with MFA.",
-        policy: toJson(selfServicePolicy()),
+        policy: toJson(selfServicePolicy(args.selfServiceProfile)),
         tags,
       },
       parent,

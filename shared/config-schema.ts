@@ -145,6 +145,9 @@ export const passwordPolicySchema = z
   })
   .strict();
 
+/** `jump-account:selfServiceProfile` values: the article's self-service policy, or the hardened one. */
+export const SELF_SERVICE_PROFILES = ["seed", "hardened"] as const;
+
 export const TRUST_STRATEGIES = ["auto", "users", "group-tags"] as const;
 export const ASSUME_ROLE_STRATEGIES = ["auto", "role-arns", "role-pattern"] as const;
 
@@ -166,6 +169,12 @@ export const jumpConfigSchema = z
     selfServicePolicyName: POLICY_NAME.default("jump-self-service").describe(
       "Name of the self-service policy (own password and MFA only until signed in with MFA), attached to every group.",
     ),
+    selfServiceProfile: z
+      .enum(SELF_SERVICE_PROFILES, { error: `expected one of ${SELF_SERVICE_PROFILES.join(", ")}` })
+      .default("hardened")
+      .describe(
+        'Self-service policy and group assume-role policies: "seed" (the article\'s, unchanged) or "hardened" (MFA registration only from a console session, never with a long-term access key; every action but the MFA bootstrap needs MFA; the groups\' sts:AssumeRole allow requires MFA too).',
+      ),
     createAccountPasswordPolicy: z
       .boolean({ error: "expected true or false" })
       .default(true)

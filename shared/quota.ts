@@ -27,7 +27,7 @@ function over(id: StackIdentity, what: string, size: number, quota: number, quot
 export function jumpQuotaProblems(cfg: JumpConfig, id: StackIdentity): string[] {
   const ns = id.project;
   const problems: string[] = [];
-  const selfSize = policySize(selfServicePolicy());
+  const selfSize = policySize(selfServicePolicy(cfg.selfServiceProfile));
   if (selfSize > LIMITS.managedPolicyChars)
     problems.push(
       over(id, `policy "${cfg.selfServicePolicyName}"`, selfSize, LIMITS.managedPolicyChars, "managed policy size", "shorten it"),

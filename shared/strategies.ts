@@ -56,7 +56,8 @@ export function groupAssumeRolePolicies(cfg: JumpConfig, group: GroupSettings): 
 function buildGroupAssumeRolePolicies(cfg: JumpConfig, group: GroupSettings): NamedDocument[] {
   const roles = rolesOfGroup(cfg, group.name);
   if (roles.length === 0) return [];
-  const byArns = () => packDocuments(roles.map((r) => r.arn).sort(), (arns) => assumeRolePolicy(arns));
+  const mfa = { requireMfa: cfg.selfServiceProfile === "hardened" };
+  const byArns = () => packDocuments(roles.map((r) => r.arn).sort(), (arns) => assumeRolePolicy(arns, mfa));
   const byPattern = () => {
     // Role names that the group may assume in exactly the same accounts share one statement.
     const accountsByName = new Map<string, string[]>();
@@ -82,7 +83,7 @@ function buildGroupAssumeRolePolicies(cfg: JumpConfig, group: GroupSettings): Na
       }
       return {
         Version: "2012-10-17",
-        Statement: [...byNames.values()].map((e) => assumeRolePatternStatement({ pathsAndNames: e.names, accountIds: e.accountIds })),
+        Statement: [...byNames.values()].map((e) => assumeRolePatternStatement({ pathsAndNames: e.names, accountIds: e.accountIds }, mfa)),
       };
     });
   };

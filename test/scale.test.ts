@@ -42,7 +42,7 @@ function allProblems(cfg: JumpConfig, profile: "seed" | "hardened" = "hardened")
 
 describe("scale: quota model", () => {
   it("measures documents as IAM does, without white space", () => {
-    const doc = selfServicePolicy();
+    const doc = selfServicePolicy("hardened");
     assert.equal(policySize(doc), JSON.stringify(doc).length);
     assert.ok(policySize(doc) < JSON.stringify(doc, null, 4).length);
   });

@@ -2,13 +2,26 @@ import { oneOrMany, policySize, type PolicyDocument, type PolicyStatement } from
 import { LIMITS } from "../iam-limits";
 
 /**
+ * The condition of the hardened groups' allow: MFA rests on the Jump side too, not on every
+ * target's trust policy alone. `Bool` in an Allow: a long-term key (key absent) does not match.
+ */
+export const REQUIRE_MFA = { Bool: { "aws:MultiFactorAuthPresent": "true" } } as const;
+
+/** Whether a group's assume-role allow itself requires MFA (the hardened self-service profile). */
+export interface AssumeRoleOptions {
+  readonly requireMfa: boolean;
+}
+
+const mfaCondition = (o: AssumeRoleOptions) => (o.requireMfa ? { Condition: { ...REQUIRE_MFA } } : {});
+
+/**
  * The article's `test-jump-policy`, generalised: a Jump group may call `sts:AssumeRole` on exactly
  * the target roles mapped to it. The roles' own trust policies still require MFA.
  */
-export function assumeRolePolicy(roleArns: readonly string[]): PolicyDocument {
+export function assumeRolePolicy(roleArns: readonly string[], o: AssumeRoleOptions = { requireMfa: false }): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: oneOrMany([...roleArns].sort()) }],
+    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: oneOrMany([...roleArns].sort()), ...mfaCondition(o) }],
   };
 }
 
@@ -22,12 +35,12 @@ export interface RolePattern {
  * The `role-pattern` form: the role names in any account, narrowed by `aws:ResourceAccount` to
  * the accounts listed. A role of the same name in another account is not matched.
  */
-export function assumeRolePatternStatement(p: RolePattern): PolicyStatement {
+export function assumeRolePatternStatement(p: RolePattern, o: AssumeRoleOptions = { requireMfa: false }): PolicyStatement {
   return {
     Effect: "Allow",
     Action: "sts:AssumeRole",
     Resource: oneOrMany(p.pathsAndNames.map((n) => `arn:aws:iam::*:role${n}`)),
-    Condition: { StringEquals: { "aws:ResourceAccount": oneOrMany([...p.accountIds].sort()) } },
+    Condition: { StringEquals: { "aws:ResourceAccount": oneOrMany([...p.accountIds].sort()) }, ...(o.requireMfa ? REQUIRE_MFA : {}) },
   };
 }
 

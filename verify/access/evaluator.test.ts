@@ -47,7 +47,7 @@ describe("access evaluator (verify/access/evaluator.ts)", () => {
       resource: user,
       resourceAccount: "111122223333",
       context: { "aws:username": "alice", "aws:MultiFactorAuthPresent": "false" },
-      policies: { identity: [namedPolicy("arn:aws:iam::111122223333:policy/self", selfServicePolicy())] },
+      policies: { identity: [namedPolicy("arn:aws:iam::111122223333:policy/self", selfServicePolicy("seed"))] },
     });
     assert.equal(v.decision, "ExplicitlyDenied");
     assert.deepEqual(v.reasons, [

@@ -74,6 +74,7 @@ export const GUARANTEES: Readonly<Record<string, string>> = {
   "session-read": "may read (ec2:DescribeInstances, s3:ListAllMyBuckets)",
   "trust-mapped-user-with-mfa": "its Jump users may assume it with MFA (console, CLI)",
   "trust-no-assume-without-mfa": "its Jump users may not assume it without MFA (console, access key)",
+  "trust-jump-policies-require-mfa": "its Jump users' own policies refuse switching without MFA (console, access key)",
   "trust-no-assume-with-old-mfa": "its Jump users may not assume it when their MFA is too old",
   "trust-no-outsider": "Jump users outside its groups may not assume it",
   "trust-no-other-account": "a principal of another account may not assume it",
@@ -85,4 +86,6 @@ export const GUARANTEES: Readonly<Record<string, string>> = {
   "self-manage-own-mfa-with-mfa": "may manage their own MFA once signed in with MFA",
   "self-no-access-keys": "may not create access keys",
   "self-mfa-gate": "without MFA, nothing more on their identity, whatever else allows it",
+  "self-no-mfa-registration-with-access-key": "may not register an MFA device with a long-term access key",
+  "self-mfa-gate-everywhere": "without MFA, nothing anywhere, whatever a group is granted later",
 };

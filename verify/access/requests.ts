@@ -127,6 +127,19 @@ export function probeAllowAssume(roleArn: string): NamedPolicy {
 }
 const probes = new Map<string, NamedPolicy>();
 
+/** An identity policy that allows everything: what a group might be granted later. */
+export function probeAllowEverything(): NamedPolicy {
+  let p = probes.get("everything");
+  if (!p) {
+    p = {
+      name: "probe: an identity policy allowing every action",
+      document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
+    };
+    probes.set("everything", p);
+  }
+  return p;
+}
+
 /** An identity policy that allows a user everything on their own identity: what a broader group policy might grant. */
 export function probeAllowOwnIdentity(account: string): NamedPolicy {
   let p = probes.get(`own:${account}`);

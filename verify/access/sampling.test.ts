@@ -131,8 +131,10 @@ describe("trust sampling (verify/access/trust-sampling.ts)", () => {
       for (const e of of("trust-no-outsider")) assert.deepEqual(e.sample, { checked: 4, of: 26 });
       assert.equal(of("trust-no-other-account").length, 1);
       assert.equal(of("trust-no-other-account")[0].sample, undefined);
-      // Sessions and self-service are not sampled.
-      assert.equal(expectations.filter((e) => e.id.startsWith("self-")).length, 40 * 16);
+      // The generated Jump stack uses the hardened self-service profile: its own MFA gate refuses too.
+      assert.equal(of("trust-jump-policies-require-mfa").length, 8);
+      // Sessions and self-service are not sampled (16 checks per user, 5 more under the hardened profile).
+      assert.equal(expectations.filter((e) => e.id.startsWith("self-")).length, 40 * 21);
       assert.ok(
         expectations.filter((e) => !e.id.startsWith("trust-") || e.id === "trust-no-other-account").every((e) => e.sample === undefined),
       );

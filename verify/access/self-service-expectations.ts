@@ -3,7 +3,7 @@ import { type Credentials, type RequestEnvironment } from "./context";
 import type { PolicyKind } from "./evaluator";
 import type { AccessModel, JumpUserModel } from "./access-model";
 import { MFA_AGE_SECONDS, PROBE, type Expectation, type Expected } from "./expectation";
-import { probeAllowOwnIdentity, userRequest } from "./requests";
+import { probeAllowEverything, probeAllowOwnIdentity, userRequest } from "./requests";
 
 /** What a Jump user may do on their own identity before and after signing in with MFA. */
 export function selfServiceExpectations(model: AccessModel, user: JumpUserModel, env: RequestEnvironment): Expectation[] {
@@ -183,6 +183,46 @@ export function selfServiceExpectations(model: AccessModel, user: JumpUserModel,
       deniedBy: "identity",
       ...(user.problems.length ? { problems: user.problems } : {}),
     });
+  }
+
+  if (model.jump.config.selfServiceProfile === "hardened") {
+    // A stolen long-term key carries no MFA key at all: it must not register the thief's device
+    // (a console sign-in without MFA still may, above), even if another policy allowed it.
+    for (const [action, resource] of [
+      ["iam:CreateVirtualMFADevice", own.mfa],
+      ["iam:EnableMFADevice", own.user],
+      ["iam:ResyncMFADevice", own.user],
+    ] as const) {
+      out.push({
+        id: "self-no-mfa-registration-with-access-key",
+        guarantee: `may not register an MFA device with a long-term access key (${action}), even if another of their policies allowed it`,
+        subject,
+        how: HOW.key,
+        account: J,
+        request: userRequest(user, key, action, { resource, account: J }, env, granted),
+        expected: "ExplicitlyDenied",
+        deniedBy: "identity",
+        ...(user.problems.length ? { problems: user.problems } : {}),
+      });
+    }
+    // Whatever a Jump group is granted later (here: everything) needs MFA, not only their identity.
+    const everything = { identity: [...user.policies, probeAllowEverything()] };
+    for (const [how, c] of [
+      [HOW.console, noMfa],
+      [HOW.key, key],
+    ] as const) {
+      out.push({
+        id: "self-mfa-gate-everywhere",
+        guarantee: "may not use anything a group grants later without MFA (s3:ListAllMyBuckets)",
+        subject,
+        how,
+        account: J,
+        request: userRequest(user, c, "s3:ListAllMyBuckets", { resource: "*", account: J }, env, everything),
+        expected: "ExplicitlyDenied",
+        deniedBy: "identity",
+        ...(user.problems.length ? { problems: user.problems } : {}),
+      });
+    }
   }
   return out;
 }

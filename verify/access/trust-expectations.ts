@@ -72,24 +72,43 @@ export function trustExpectations(
       undefined,
       u.problems,
     );
+    // The trust policy must refuse on its own, even where the Jump side would allow the call:
+    // MFA must not rest on the Jump account's policies alone (nor on the trust alone, below).
+    const probed = (c: Credentials) => assumeRoleRequest(userCaller(u, c), [probeAllowAssume(role.arn)], role, env);
     add(
       "trust-no-assume-without-mfa",
-      `${name} may not assume the role without MFA`,
+      `${name} may not assume the role without MFA, even if their own policies allowed it`,
       "console, signed in without MFA",
-      as({ kind: "console" }),
+      probed({ kind: "console" }),
       "Denied",
       "resource",
       u.problems,
     );
     add(
       "trust-no-assume-without-mfa",
-      `${name} may not assume the role without MFA`,
+      `${name} may not assume the role without MFA, even if their own policies allowed it`,
       "long-term access key, no MFA",
-      as({ kind: "access-key" }),
+      probed({ kind: "access-key" }),
       "Denied",
       "resource",
       u.problems,
     );
+    if (model.jump.config.selfServiceProfile === "hardened") {
+      for (const [how, c] of [
+        ["console, signed in without MFA", { kind: "console" }],
+        ["long-term access key, no MFA", { kind: "access-key" }],
+      ] as const) {
+        add(
+          "trust-jump-policies-require-mfa",
+          `${name}'s own Jump policies refuse switching without MFA`,
+          how,
+          as(c),
+          "ExplicitlyDenied",
+          "identity",
+          u.problems,
+        );
+      }
+    }
     if (maxAge !== undefined) {
       add(
         "trust-no-assume-with-old-mfa",

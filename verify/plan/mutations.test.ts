@@ -123,8 +123,8 @@ describe("mutated environments fail the matching guarantee", () => {
       "restricted-admin@sandbox trust-no-assume-with-old-mfa",
     ]);
     assert.deepEqual(failedMessages(r, "trust-no-assume-without-mfa"), [
-      "restricted-admin@sandbox: alice may not assume the role without MFA [console, signed in without MFA]: expected Denied by the trust/resource policy, got Allowed (allowed by sandbox-admins-assume-roles statement #1; trust policy of role restricted-admin statement #1)",
-      "restricted-admin@sandbox: alice may not assume the role without MFA [long-term access key, no MFA]: expected Denied by the trust/resource policy, got Allowed (allowed by sandbox-admins-assume-roles statement #1; trust policy of role restricted-admin statement #1)",
+      "restricted-admin@sandbox: alice may not assume the role without MFA, even if their own policies allowed it [console, signed in without MFA]: expected Denied by the trust/resource policy, got Allowed (allowed by probe: an identity policy allowing sts:AssumeRole of the role statement #1; trust policy of role restricted-admin statement #1)",
+      "restricted-admin@sandbox: alice may not assume the role without MFA, even if their own policies allowed it [long-term access key, no MFA]: expected Denied by the trust/resource policy, got Allowed (allowed by probe: an identity policy allowing sts:AssumeRole of the role statement #1; trust policy of role restricted-admin statement #1)",
     ]);
     assert.ok(
       r.violations.some((v) => v.policy === "iam-cross-account-trust-requires-mfa" && v.stack === "target-account/sandbox"),
