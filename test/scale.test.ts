@@ -142,7 +142,11 @@ describe("scale: strategies", () => {
         Effect: "Allow",
         Action: "sts:AssumeRole",
         Resource: "arn:aws:iam::*:role/r0",
-        Condition: { StringEquals: { "aws:ResourceAccount": ["200000000000", "200000000001", "200000000002"] } },
+        // The generated Jump stack uses the default, hardened self-service profile: the allow requires MFA.
+        Condition: {
+          StringEquals: { "aws:ResourceAccount": ["200000000000", "200000000001", "200000000002"] },
+          Bool: { "aws:MultiFactorAuthPresent": "true" },
+        },
       },
     ]);
   });

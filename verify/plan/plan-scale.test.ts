@@ -42,8 +42,9 @@ describe(`npm start -- --env DIR, ${ACCOUNTS} accounts x ${USERS} users with nam
     );
     assert.equal(stderr, "");
     assert.doesNotMatch(stdout, /✘/);
-    // Per role: 23 session checks, 8 sampled intended users x 4, 8 sampled outsiders x 2, another account; per user 16 self-service checks.
-    const checks = ACCOUNTS * 2 * (23 + 8 * 4 + 8 * 2 + 1) + USERS * 16;
+    // Per role: 23 session checks, 8 sampled intended users x 6 (4 on the trust, 2 on the hardened Jump side), 8 sampled
+    // outsiders x 2, another account; per user 21 self-service checks (16, and 5 of the hardened profile).
+    const checks = ACCOUNTS * 2 * (23 + 8 * 6 + 8 * 2 + 1) + USERS * 21;
     assert.match(
       stdout,
       new RegExp(
