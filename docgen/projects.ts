@@ -16,6 +16,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { z } from "zod";
 import { jumpConfigSchema, targetConfigSchema } from "../shared/config-schema";
+import { identityCenterConfigSchema } from "../shared/identity-center-schema";
 import { governanceConfigSchema } from "../governance/config-schema";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
@@ -74,6 +75,12 @@ export const PROJECTS: readonly ProjectDoc[] = [
     dir: "target-account",
     schema: targetConfigSchema,
     schemaSource: "shared/config-schema.ts (targetConfigSchema)",
+    providerKeys: AWS_KEYS,
+  },
+  {
+    dir: "identity-center",
+    schema: identityCenterConfigSchema,
+    schemaSource: "shared/identity-center-schema.ts (identityCenterConfigSchema)",
     providerKeys: AWS_KEYS,
   },
   {

@@ -60,7 +60,7 @@ export function readBaseConfig(file = BASE_CONFIG_FILE): PolicyPackConfig {
 
 /** What a stack's file says the pack must check there. */
 export function stackDerivedSettings(stack: CommittedStack, targetProjects: readonly string[]): StackDerivedSettings {
-  const boundary = stack.role === "target" ? boundaryOf(stack) : defaultBoundary();
+  const boundary = stack.role === "jump" ? defaultBoundary() : boundaryOf(stack);
   return { ...boundary, targetProjects: [...targetProjects] };
 }
 

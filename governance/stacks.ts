@@ -6,13 +6,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { parseTargetConfig, targetConfigSchema, type RawConfig } from "@jumpenv/shared";
+import { parseIdentityCenterConfig, parseTargetConfig, targetConfigSchema, type RawConfig } from "@jumpenv/shared";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const JUMP_PROJECT_DIR = path.join(REPO_ROOT, "jump-account");
 export const TARGET_PROJECT_DIR = path.join(REPO_ROOT, "target-account");
 
-export type StackRole = "jump" | "target";
+export type StackRole = "jump" | "target" | "identity-center";
 
 export interface CommittedStack {
   readonly role: StackRole;
@@ -86,9 +86,13 @@ export function regionOf(stack: CommittedStack): string {
   return region;
 }
 
-/** The permissions boundary a target stack creates, with the project's defaults applied. */
+/**
+ * The permissions boundary a target stack creates, or that an identity-center stack's permission
+ * sets reference, with the projects' defaults applied.
+ */
 export function boundaryOf(stack: CommittedStack): { readonly boundaryPolicyName: string; readonly boundaryPolicyPath: string } {
-  const cfg = parseTargetConfig(stack.config, { project: stack.project, stack: stack.stack });
+  const id = { project: stack.project, stack: stack.stack };
+  const cfg = stack.role === "identity-center" ? parseIdentityCenterConfig(stack.config, id) : parseTargetConfig(stack.config, id);
   return { boundaryPolicyName: cfg.boundaryPolicyName, boundaryPolicyPath: cfg.boundaryPolicyPath };
 }
 

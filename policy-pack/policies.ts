@@ -8,6 +8,7 @@ import { iamBoundaryPolicyIntegrity } from "./iam-boundary-policy-integrity";
 import { iamCrossAccountTrustRequiresMfa } from "./iam-cross-account-trust-requires-mfa";
 import { iamNoUsersInTargetAccounts } from "./iam-no-users-in-target-accounts";
 import { iamRoleRequiresPermissionsBoundary } from "./iam-role-requires-permissions-boundary";
+import { ssoPermissionSetRequiresPermissionsBoundary } from "./sso-permission-set-requires-permissions-boundary";
 
 /** The pack's name: package.json `name`, as `pulumi policy publish` shows it. */
 export const PACK_NAME = "jump-account-guardrails";
@@ -17,4 +18,5 @@ export const policies: Policies = [
   iamNoUsersInTargetAccounts,
   iamBoundaryPolicyIntegrity,
   iamCrossAccountTrustRequiresMfa,
+  ssoPermissionSetRequiresPermissionsBoundary,
 ];

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { ACCOUNT_ID, ADMINISTRATOR_ACCESS_ARN, IAM_NAME, IAM_PATH, LIMITS } from "./iam-limits";
 
-const accountId = z
+export const accountId = z
   .string({ error: "expected a 12-digit AWS account id, as a quoted string" })
   .regex(ACCOUNT_ID, { error: "expected a 12-digit AWS account id" })
   .describe("12-digit AWS account id (quote it in YAML).");
@@ -18,7 +18,7 @@ function iamName(kind: string, max: number) {
     .regex(IAM_NAME, { error: `expected an IAM ${kind} name made of letters, digits and + = , . @ _ -` });
 }
 
-const iamPath = z
+export const iamPath = z
   .string({ error: 'expected an IAM path such as "/" or "/jump/"' })
   .max(LIMITS.pathLength, { error: `expected an IAM path of at most ${LIMITS.pathLength} characters` })
   .regex(IAM_PATH, { error: 'expected an IAM path that starts and ends with "/" (e.g. "/" or "/jump/"), without spaces' });
@@ -28,7 +28,7 @@ export const GROUP_NAME = iamName("group", LIMITS.groupNameLength);
 export const ROLE_NAME = iamName("role", LIMITS.roleNameLength);
 export const POLICY_NAME = iamName("policy", LIMITS.policyNameLength);
 
-const managedPolicyArn = z.string().regex(/^arn:aws:iam::(aws|\d{12}):policy\/(?:[\x21-\x7e]*\/)?[A-Za-z0-9+=,.@_-]+$/, {
+export const managedPolicyArn = z.string().regex(/^arn:aws:iam::(aws|\d{12}):policy\/(?:[\x21-\x7e]*\/)?[A-Za-z0-9+=,.@_-]+$/, {
   error: "expected a managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess",
 });
 
@@ -220,15 +220,19 @@ export const jumpConfigSchema = z
   })
   .strict();
 
+/** A stack another stack reads through a StackReference. */
+export const STACK_NAME = z
+  .string({ error: 'expected a stack name, e.g. "acme/jump-account/jump"' })
+  .regex(/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+){0,2}$/, { error: "expected a stack name of the form <organization>/<project>/<stack>" });
+
 export const BOUNDARY_PROFILES = ["seed", "hardened"] as const;
 
 /** Keys of the target-account project (namespace = project name). */
 export const targetConfigSchema = z
   .object({
-    jumpStack: z
-      .string({ error: 'expected the jump stack\'s name, e.g. "acme/jump-account/jump"' })
-      .regex(/^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+){0,2}$/, { error: "expected a stack name of the form <organization>/<project>/<stack>" })
-      .describe("Fully qualified name of the jump-account stack to read (<organization>/jump-account/<stack>)."),
+    jumpStack: STACK_NAME.optional().describe(
+      "Fully qualified name of the jump-account stack to read (<organization>/jump-account/<stack>). Unset: the account is reached only through IAM Identity Center, and the stack creates the boundary without restricted roles.",
+    ),
     boundaryPolicyName: POLICY_NAME.default("jump-permissions-boundary").describe("Name of the permissions-boundary policy."),
     boundaryPolicyPath: iamPath.default("/").describe("IAM path of the permissions-boundary policy."),
     boundaryProfile: z
@@ -246,6 +250,12 @@ export const targetConfigSchema = z
     delegatedPath: iamPath
       .default("/delegated/")
       .describe("Path under which bounded principals may pass roles and version customer policies (hardened profile)."),
+    identityCenter: z
+      .boolean({ error: "expected true or false" })
+      .default(false)
+      .describe(
+        "IAM Identity Center assigns permission sets in this account: the hardened boundary also shields the roles it provisions (/aws-reserved/sso.amazonaws.com/), and the identity-center stack may name this account.",
+      ),
   })
   .strict();
 

@@ -68,7 +68,7 @@ function keyPath(namespace: string, path: readonly PropertyKey[]): string {
   return out;
 }
 
-function problem(id: StackIdentity, key: string, value: unknown, expected: string): string {
+export function problem(id: StackIdentity, key: string, value: unknown, expected: string): string {
   return `stack "${id.stack}": ${key} is ${show(value)}; ${expected}`;
 }
 
@@ -92,7 +92,12 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** Parse one project's namespace of raw config with its schema, or collect the problems. */
-function parseNamespace<S extends z.ZodObject>(schema: S, raw: RawConfig, id: StackIdentity, problems: string[]): z.output<S> | undefined {
+export function parseNamespace<S extends z.ZodObject>(
+  schema: S,
+  raw: RawConfig,
+  id: StackIdentity,
+  problems: string[],
+): z.output<S> | undefined {
   const ns = id.project;
   const values: Record<string, unknown> = {};
   for (const [fullKey, text] of Object.entries(raw)) {
@@ -165,7 +170,7 @@ function shapeAt(schema: z.ZodType, path: readonly PropertyKey[]): Record<string
 }
 
 /** The stack's own account: `aws:allowedAccountIds`, which must name exactly one account. */
-function accountIdOf(raw: RawConfig, id: StackIdentity, problems: string[]): string | undefined {
+export function accountIdOf(raw: RawConfig, id: StackIdentity, problems: string[]): string | undefined {
   const text = raw[ALLOWED_ACCOUNTS_KEY];
   const expected =
     'expected a list of exactly one 12-digit account id, e.g. ["111122223333"]: it pins the AWS provider to this stack\'s account';
@@ -184,7 +189,7 @@ function accountIdOf(raw: RawConfig, id: StackIdentity, problems: string[]): str
   return undefined;
 }
 
-function duplicates(values: readonly string[]): string[] {
+export function duplicates(values: readonly string[]): string[] {
   const seen = new Set<string>();
   const dup = new Set<string>();
   for (const v of values) (seen.has(v) ? dup : seen).add(v);
@@ -262,7 +267,7 @@ function crossCheckJump(cfg: JumpConfig, id: StackIdentity, problems: string[]):
   });
 }
 
-function fail(problems: readonly string[]): never {
+export function fail(problems: readonly string[]): never {
   throw new ConfigError(problems);
 }
 

@@ -12,3 +12,6 @@ export * from "./policies/trust";
 export * from "./quota";
 export * from "./strategies";
 export * from "./target-documents";
+export * from "./identity-center-config";
+export * from "./identity-center-schema";
+export * from "./sso-roles";

@@ -9,10 +9,12 @@ import { LIMITS } from "./iam-limits";
 import { policySize, type PolicyDocument } from "./policy-document";
 import { boundaryPolicy } from "./policies/boundary";
 import { trustPolicy } from "./policies/trust";
+import { ssoRolesPattern } from "./sso-roles";
 
 export interface TargetDocumentArgs {
   readonly accountId: string;
-  readonly jumpAccountId: string;
+  /** The Jump account its roles trust; unset for an account only IAM Identity Center reaches (no roles). */
+  readonly jumpAccountId?: string;
   readonly boundaryPolicyName: string;
   readonly boundaryPolicyPath: string;
   readonly boundaryProfile: BoundaryProfile;
@@ -21,6 +23,8 @@ export interface TargetDocumentArgs {
   readonly delegatedPath: string;
   /** The trust-policy length quota (from the contract). */
   readonly trustPolicyMaxChars: number;
+  /** IAM Identity Center provisions roles here: the hardened boundary shields them like the restricted roles. */
+  readonly identityCenter?: boolean;
 }
 
 export interface TargetDocuments {
@@ -31,7 +35,16 @@ export interface TargetDocuments {
 
 export function targetDocuments(args: TargetDocumentArgs): TargetDocuments {
   const boundaryPolicyArn = policyArn(args.accountId, args.boundaryPolicyPath, args.boundaryPolicyName);
-  const shieldedRoleArns = [...args.roles.map((r) => r.arn), ...args.protectedRoleNames.map((n) => roleArn(args.accountId, "/", n))];
+  const shieldedRoleArns = [
+    ...args.roles.map((r) => r.arn),
+    ...args.protectedRoleNames.map((n) => roleArn(args.accountId, "/", n)),
+    ...(args.identityCenter ? [ssoRolesPattern(args.accountId)] : []),
+  ];
+  const jumpAccountId = (): string => {
+    if (args.jumpAccountId === undefined)
+      throw new Error(`account ${args.accountId}: restricted roles need the Jump account that they trust`);
+    return args.jumpAccountId;
+  };
   return {
     boundaryPolicyArn,
     boundary: boundaryPolicy(args.boundaryProfile, {
@@ -43,7 +56,7 @@ export function targetDocuments(args: TargetDocumentArgs): TargetDocuments {
     trustPolicies: new Map(
       args.roles.map((r) => [
         r.name,
-        trustPolicy({ trust: r.trust, jumpAccountId: args.jumpAccountId, mfaMaxAgeSeconds: r.mfaMaxAgeSeconds }),
+        trustPolicy({ trust: r.trust, jumpAccountId: jumpAccountId(), mfaMaxAgeSeconds: r.mfaMaxAgeSeconds }),
       ]),
     ),
   };

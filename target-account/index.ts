@@ -1,26 +1,31 @@
-import { loadTargetConfig } from "@jumpenv/shared";
+import { LIMITS, loadTargetConfig } from "@jumpenv/shared";
 import { readJumpStack, targetOf } from "./jump-stack";
 import { TargetAccount } from "./target-account";
 
 export = async () => {
   const config = loadTargetConfig();
-  const contract = await readJumpStack(config.jumpStack);
-  const target = targetOf(contract, config.accountId, config.jumpStack);
+  // Without a jump stack the account is reached only through IAM Identity Center: the boundary,
+  // and no restricted role (nothing here trusts the Jump account).
+  const jump = config.jumpStack === undefined ? undefined : await readJumpStack(config.jumpStack);
+  const target = jump && config.jumpStack !== undefined ? targetOf(jump, config.accountId, config.jumpStack) : undefined;
   const account = new TargetAccount("target", {
     accountId: config.accountId,
-    jumpAccountId: contract.jumpAccountId,
-    trustPolicyMaxChars: contract.trustPolicyMaxChars,
+    ...(jump ? { jumpAccountId: jump.jumpAccountId } : {}),
+    trustPolicyMaxChars: jump?.trustPolicyMaxChars ?? LIMITS.trustPolicyCharsDefault,
     boundaryPolicyName: config.boundaryPolicyName,
     boundaryPolicyPath: config.boundaryPolicyPath,
     boundaryProfile: config.boundaryProfile,
-    roles: target.roles,
+    roles: target?.roles ?? [],
     enableProtection: config.enableProtection,
     protectedRoleNames: config.protectedRoleNames,
     delegatedPath: config.delegatedPath,
+    identityCenter: config.identityCenter,
   });
   return {
     accountId: config.accountId,
     boundaryPolicyArn: account.boundaryPolicyArn,
     roleArns: account.roleArns,
+    // The identity-center stack reads this: it assigns permission sets only where the boundary shields their roles.
+    identityCenter: config.identityCenter,
   };
 };

@@ -255,7 +255,7 @@ describe("docs: generated config declarations and reference", () => {
     assert.equal(doc.runtime, "nodejs");
     assert.deepEqual(doc.backend, { url: "file://~" });
     assert.ok(!("old" in (doc.config as object)));
-    assert.ok("jumpStack" in (doc.config as object));
+    assert.ok("boundaryProfile" in (doc.config as object));
     assert.equal(withConfigBlock(after, configBlock(project)), after, "regenerating is stable");
   });
 
@@ -316,12 +316,12 @@ describe("docs: generated config declarations and reference", () => {
   });
 
   it("a declared key without a default is required by the CLI (so optional keys without a default stay undeclared)", () => {
-    const { project, config } = declarationsOf("target-account");
+    const { project, config } = declarationsOf("identity-center");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
     try {
       const file = path.join(dir, "Pulumi.bare.yaml");
       fs.writeFileSync(file, "config:\n  aws:region: us-east-1\n");
-      assert.deepEqual(cliConfig(project, config, file).errors, ["Stack 'bare' is missing configuration value 'jumpStack'"]);
+      assert.deepEqual(cliConfig(project, config, file).errors, ["Stack 'bare' is missing configuration value 'instanceArn'"]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -119,7 +119,7 @@ function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
 
-function tagsOf(r: ResourceLike | undefined): Record<string, string> {
+export function tagsOf(r: ResourceLike | undefined): Record<string, string> {
   const t = r?.props.tags;
   if (t === null || typeof t !== "object") return {};
   return Object.fromEntries(Object.entries(t as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === "string"));
@@ -139,7 +139,7 @@ function accountOf(config: RawConfig): string | undefined {
 }
 
 /** Customer managed policies a stack registers, by ARN. */
-function managedPolicies(s: PlannedStack, account: string): Map<string, NamedPolicy> {
+export function managedPolicies(s: PlannedStack, account: string): Map<string, NamedPolicy> {
   const out = new Map<string, NamedPolicy>();
   for (const r of ofType(s, "aws:iam/policy:Policy")) {
     const name = str(r.props.name);
@@ -152,7 +152,12 @@ function managedPolicies(s: PlannedStack, account: string): Map<string, NamedPol
 }
 
 /** Resolve a managed policy ARN to a document: registered by the stack, or a modelled AWS managed policy. */
-function resolve(arn: string, local: Map<string, NamedPolicy>, problems: string[], approximations: string[]): NamedPolicy | undefined {
+export function resolve(
+  arn: string,
+  local: Map<string, NamedPolicy>,
+  problems: string[],
+  approximations: string[],
+): NamedPolicy | undefined {
   const p = local.get(arn) ?? awsManagedPolicy(arn);
   if (p) {
     if (isAwsManagedPolicyArn(arn) && !isExactModel(arn)) approximations.push(arn);
@@ -180,7 +185,7 @@ function uniqueByName(ps: (NamedPolicy | undefined)[]): NamedPolicy[] {
   return ps.filter((p): p is NamedPolicy => !!p && !seen.has(p.name) && (seen.add(p.name), true));
 }
 
-function capabilityOf(role: RoleSettings): Capability {
+export function capabilityOf(role: Pick<RoleSettings, "managedPolicyArns">): Capability {
   if (role.managedPolicyArns.includes(ADMINISTRATOR_ACCESS)) return "admin";
   if (role.managedPolicyArns.length === 1 && role.managedPolicyArns[0] === READ_ONLY_ACCESS) return "read-only";
   return "custom";
@@ -350,7 +355,8 @@ export function accessModel(jump: PlannedStack, targets: readonly PlannedStack[]
   }
   const listed = new Set(jumpCfg.targets.map((t) => t.accountId));
   for (const [a, s] of byAccount) {
-    if (!listed.has(a))
+    // A stack without a jump stack is reached only through Identity Center: it has no roles to trust anyone.
+    if (!listed.has(a) && parseTargetConfig(s.config, { project: s.project, stack: s.stack }).jumpStack !== undefined)
       problems.push({
         stack: stackLabel(s),
         urn: "",

@@ -78,6 +78,7 @@ export const GUARANTEES: Readonly<Record<string, string>> = {
   "trust-no-assume-with-old-mfa": "its Jump users may not assume it when their MFA is too old",
   "trust-no-outsider": "Jump users outside its groups may not assume it",
   "trust-no-other-account": "a principal of another account may not assume it",
+  "sso-trust-no-iam-principal": "no Jump user may assume an Identity Center role (only its SAML provider may)",
   "self-change-password": "may change their own password without MFA",
   "self-read-password-policy": "may read the password policy without MFA",
   "self-enable-mfa": "may set up their own MFA without MFA",

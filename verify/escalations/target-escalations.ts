@@ -3,9 +3,9 @@
  * evaluated for a session of its restricted role. A target fails when a method ends other than
  * the catalogue expects for its profile, or a delegated task is denied.
  */
-import { ADMINISTRATOR_ACCESS_ARN, parseTargetConfig } from "@jumpenv/shared";
+import { ADMINISTRATOR_ACCESS_ARN, parseTargetConfig, roleArn } from "@jumpenv/shared";
 import type { StackFile, StackRun } from "../harness/mock-run";
-import { METHODS, TASKS, type Profile } from "./methods";
+import { METHODS, TASKS, type Method, type Profile } from "./methods";
 import { runCatalogue, type Status } from "./evaluate";
 
 export interface TargetEscalations {
@@ -15,6 +15,8 @@ export interface TargetEscalations {
   readonly profile: Profile;
   /** The role whose session plays the attacker. */
   readonly role: string;
+  /** Set when that role is one Identity Center provisions: its permission set. */
+  readonly permissionSet?: string;
   readonly methods: readonly { readonly id: string; readonly status: Status; readonly expected: Status }[];
   readonly tasks: readonly { readonly id: string; readonly allowed: boolean }[];
   readonly ok: boolean;
@@ -22,8 +24,24 @@ export interface TargetEscalations {
   readonly problems: readonly string[];
 }
 
-/** Evaluate the catalogue for one planned target stack. */
-export async function targetEscalations(run: StackRun, file: StackFile): Promise<TargetEscalations> {
+/** A role that holds the target's boundary and plays the attacker instead of the restricted role. */
+export interface Attacker {
+  readonly name: string;
+  readonly path: string;
+  /** The permission set Identity Center provisioned the role from. */
+  readonly permissionSet: string;
+}
+
+/** Whether a planned target stack registered a role (an Identity Center-only account has none). */
+export function hasRoles(run: StackRun): boolean {
+  return run.resources.some((r) => r.type === "aws:iam/role:Role");
+}
+
+/**
+ * Evaluate the catalogue for one planned target stack: a session of its restricted admin role,
+ * or of `attacker` (a role Identity Center provisions with the same boundary).
+ */
+export async function targetEscalations(run: StackRun, file: StackFile, attacker?: Attacker): Promise<TargetEscalations> {
   const cfg = parseTargetConfig(file.config, { project: file.project, stack: file.stack });
   const label = `${run.project}/${run.stack}`;
   const boundaryArn = String(run.outputs.boundaryPolicyArn);
@@ -39,31 +57,34 @@ export async function targetEscalations(run: StackRun, file: StackFile): Promise
       .map((r) => String(r.props.role)),
   );
   // The attacker holds an AdministratorAccess role when there is one: the boundary is all that caps it.
-  const attacker = roles.find((r) => adminRoleNames.has(String(r.props.name))) ?? roles[0];
-  if (!attacker) throw new Error(`${label}: no role registered`);
+  const restricted = roles.find((r) => adminRoleNames.has(String(r.props.name))) ?? roles[0];
+  if (!attacker && !restricted) throw new Error(`${label}: no role registered`);
   const scenario = {
     accountId: cfg.accountId,
     region: file.config["aws:region"] ?? "us-east-1",
-    restrictedRole: { name: String(attacker.props.name), path: String(attacker.props.path ?? "/") },
+    restrictedRole: attacker
+      ? { name: attacker.name, path: attacker.path }
+      : { name: String(restricted!.props.name), path: String(restricted!.props.path ?? "/") },
     boundaryArn,
     delegatedPath: cfg.delegatedPath,
     protectedRoleName: cfg.protectedRoleNames[0] ?? "OrganizationAccountAccessRole",
   };
   const result = await runCatalogue(scenario, JSON.parse(String(boundary.props.policy)));
   const profile = cfg.boundaryProfile;
-  const methods = result.methods.map((m) => ({
-    id: m.method.id,
-    status: m.status,
-    expected: (m.method.residual ? "residual" : m.method.expected[profile]) as Status,
-  }));
+  const ownRole = roleArn(cfg.accountId, scenario.restrictedRole.path, scenario.restrictedRole.name);
+  // IAM itself refuses every change to a role under /aws-reserved/ ("this role is only modifiable
+  // by AWS"): a method that only edits the Identity Center role it holds is blocked whatever the profile.
+  const expectedOf = (m: Method): Status =>
+    m.residual ? "residual" : attacker && m.steps.every((st) => st.resource(scenario) === ownRole) ? "blocked" : m.expected[profile];
+  const methods = result.methods.map((m) => ({ id: m.method.id, status: m.status, expected: expectedOf(m.method) }));
   const tasks = result.tasks.map((t) => ({ id: t.task.id, allowed: t.allowed }));
   const problems = [
     ...result.methods
-      .filter((m) => m.status !== (m.method.residual ? "residual" : m.method.expected[profile]))
+      .filter((m) => m.status !== expectedOf(m.method))
       .map((m) =>
         m.status === "error"
           ? `escalation ${m.method.id} could not be evaluated: ${m.error}`
-          : `escalation ${m.method.id} is ${m.status} under this ${profile} boundary; the catalogue expects ${m.method.residual ? "residual" : m.method.expected[profile]}`,
+          : `escalation ${m.method.id} is ${m.status} under this ${profile} boundary; the catalogue expects ${expectedOf(m.method)}`,
       ),
     ...result.tasks
       .filter((t) => !t.allowed)
@@ -74,6 +95,7 @@ export async function targetEscalations(run: StackRun, file: StackFile): Promise
     account: cfg.accountId,
     profile,
     role: scenario.restrictedRole.name,
+    ...(attacker ? { permissionSet: attacker.permissionSet } : {}),
     methods,
     tasks,
     ok: problems.length === 0,

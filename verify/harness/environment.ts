@@ -1,8 +1,9 @@
 /**
- * An environment: one jump-account stack and its target-account stacks, as `Pulumi.<stack>.yaml`
- * files. The committed examples live in the project folders; `--env DIR` reads
- * `DIR/jump-account/Pulumi.*.yaml` and `DIR/target-account/Pulumi.*.yaml` instead, with the same
- * programs.
+ * An environment: one jump-account stack, its target-account stacks and at most one
+ * identity-center stack, as `Pulumi.<stack>.yaml` files. The committed examples live in the
+ * project folders; `--env DIR` reads `DIR/jump-account/Pulumi.*.yaml`,
+ * `DIR/target-account/Pulumi.*.yaml` and `DIR/identity-center/Pulumi.*.yaml` instead, with the
+ * same programs.
  */
 import * as path from "path";
 import { runStack, stackFilesIn, stackNames, StackFileError, type RunOptions, type StackFile, type StackRun } from "./mock-run";
@@ -10,15 +11,19 @@ import { runStack, stackFilesIn, stackNames, StackFileError, type RunOptions, ty
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const JUMP_PROJECT_DIR = path.join(REPO_ROOT, "jump-account");
 export const TARGET_PROJECT_DIR = path.join(REPO_ROOT, "target-account");
+export const IDENTITY_CENTER_PROJECT_DIR = path.join(REPO_ROOT, "identity-center");
 
 export interface Environment {
   readonly jump: StackFile;
   readonly targets: readonly StackFile[];
+  /** The IAM Identity Center stack, when the organisation uses it. */
+  readonly identityCenter?: StackFile;
 }
 
 export interface PlannedEnvironment {
   readonly jump: StackRun;
   readonly targets: readonly StackRun[];
+  readonly identityCenter?: StackRun;
 }
 
 /** Load an environment's stack files: the committed examples, or those under `root`. */
@@ -31,7 +36,11 @@ export function loadEnvironment(root?: string): Environment {
   }
   const targets = stackFilesIn(TARGET_PROJECT_DIR, targetDir);
   if (targets.length === 0) throw new StackFileError(`${targetDir}: expected at least one target-account stack file (Pulumi.<stack>.yaml)`);
-  return { jump: jumps[0], targets };
+  const icDir = root ? path.join(root, "identity-center") : IDENTITY_CENTER_PROJECT_DIR;
+  const ics = stackFilesIn(IDENTITY_CENTER_PROJECT_DIR, icDir);
+  if (ics.length > 1)
+    throw new StackFileError(`${icDir}: expected at most one identity-center stack file (Pulumi.<stack>.yaml), found ${ics.length}`);
+  return { jump: jumps[0], targets, ...(ics.length === 1 ? { identityCenter: ics[0] } : {}) };
 }
 
 /** A copy of a stack file with some raw config keys replaced (a value of undefined removes the key). */
@@ -44,11 +53,17 @@ export function withConfig(file: StackFile, changes: Readonly<Record<string, str
   return { ...file, config };
 }
 
-/** Run the jump stack, then every target stack with the jump stack's outputs behind its StackReference. */
+/**
+ * Run the jump stack, then every target stack with the jump stack's outputs behind its
+ * StackReference, then the identity-center stack with the target stacks' outputs behind its own.
+ */
 export async function planEnvironment(env: Environment, opts: Omit<RunOptions, "stackOutputs"> = {}): Promise<PlannedEnvironment> {
   const jump = await runStack(env.jump, opts);
   const stackOutputs = new Map(stackNames(jump, opts.organization).map((n) => [n, jump.outputs]));
   const targets: StackRun[] = [];
   for (const t of env.targets) targets.push(await runStack(t, { ...opts, stackOutputs }));
-  return { jump, targets };
+  if (!env.identityCenter) return { jump, targets };
+  for (const t of targets) for (const n of stackNames(t, opts.organization)) stackOutputs.set(n, t.outputs);
+  const identityCenter = await runStack(env.identityCenter, { ...opts, stackOutputs });
+  return { jump, targets, identityCenter };
 }

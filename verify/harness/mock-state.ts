@@ -3,6 +3,7 @@
  * realistic under mocks. During a preview, computed outputs stay unknown (absent), as they do
  * with the real engine.
  */
+import { createHash } from "crypto";
 import type { MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import type { RawConfig } from "@jumpenv/shared";
 
@@ -14,6 +15,10 @@ function accountOf(config: RawConfig): string {
     /* fall through */
   }
   return "000000000000";
+}
+
+function hex16(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 
 export function mockState(args: MockResourceArgs, config: RawConfig, preview: boolean): Record<string, unknown> {
@@ -31,6 +36,9 @@ export function mockState(args: MockResourceArgs, config: RawConfig, preview: bo
       return { ...inputs, arn: `arn:aws:iam::${account}:role${path}${name}` };
     case "aws:iam/policy:Policy":
       return { ...inputs, arn: `arn:aws:iam::${account}:policy${path}${name}` };
+    case "aws:ssoadmin/permissionSet:PermissionSet":
+      // Identity Center's id of a permission set: ps- and 16 hex characters, derived from its name here.
+      return { ...inputs, arn: `${String(inputs.instanceArn).replace(":instance/", ":permissionSet/")}/ps-${hex16(name)}` };
     case "aws:iam/userLoginProfile:UserLoginProfile":
       return inputs.pgpKey
         ? { ...inputs, encryptedPassword: `mock-pgp-message-for-${String(inputs.user)}` }

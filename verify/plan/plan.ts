@@ -36,7 +36,11 @@ import { accessModel, type PlannedStack } from "../access/access-model";
 import { check, withoutRequestDetails, type CheckResult } from "../access/proof";
 import { loadEnvironment, planEnvironment, REPO_ROOT, type Environment, type PlannedEnvironment } from "../harness/environment";
 import { ProgramError, StackFileError, type StackFile, type StackRun } from "../harness/mock-run";
-import { targetEscalations, type TargetEscalations } from "../escalations/target-escalations";
+import { hasRoles, targetEscalations, type TargetEscalations } from "../escalations/target-escalations";
+import { provisionedRoles, SSO_TYPES, type ProvisionedRole } from "../identity-center/provisioning";
+import { ssoRoleModel, ssoTrustExpectations, type SsoRoleModel } from "../identity-center/sso-access";
+import { sessionExpectations } from "../access/session-expectations";
+import type { RequestEnvironment } from "../access/context";
 import { planHolds, renderText, toJson, type PlanReport, type ViolationReport } from "./report";
 
 export const USAGE = `usage: npm start -- [--json] [--env DIR]
@@ -78,8 +82,10 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 // CI passes to `--policy-pack-config` for that stack (governance/enforcement-plan.ts `packConfigOfStack`: the
 // org-wide governance/policy-pack-config.json plus the boundary the stack's own file names).
 
+export type StackKind = CommittedStack["role"];
+
 /** The pack config of one planned stack, exactly as CI and the governance project derive it. */
-export function packConfigFor(file: StackFile, kind: "jump" | "target"): PolicyPackConfig {
+export function packConfigFor(file: StackFile, kind: StackKind): PolicyPackConfig {
   const stack: CommittedStack = {
     role: kind,
     dir: path.relative(REPO_ROOT, file.projectDir),
@@ -92,7 +98,7 @@ export function packConfigFor(file: StackFile, kind: "jump" | "target"): PolicyP
 }
 
 /** Run the policy pack over one planned stack. */
-export async function runPolicyPack(run: StackRun, file: StackFile, kind: "jump" | "target"): Promise<ViolationReport[]> {
+export async function runPolicyPack(run: StackRun, file: StackFile, kind: StackKind): Promise<ViolationReport[]> {
   const resources: OfflineResource[] = run.resources.map((r) => ({
     type: r.type,
     urn: r.urn,
@@ -124,6 +130,15 @@ export interface PlanOptions extends ProofOptions {
   readonly keepRequests?: boolean;
 }
 
+function accountOfFile(file: StackFile): string | undefined {
+  try {
+    const ids = JSON.parse(file.config["aws:allowedAccountIds"] ?? "null") as unknown;
+    return Array.isArray(ids) && typeof ids[0] === "string" ? ids[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function seconds(since: bigint): number {
   return Number(process.hrtime.bigint() - since) / 1e9;
 }
@@ -136,7 +151,8 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
   const planSeconds = seconds(t);
 
   const fileOf = (run: StackRun): StackFile => {
-    const f = run === plan.jump ? env.jump : env.targets.find((x) => x.stack === run.stack);
+    const f =
+      run === plan.jump ? env.jump : run === plan.identityCenter ? env.identityCenter : env.targets.find((x) => x.stack === run.stack);
     if (!f) throw new Error(`no stack file for planned stack ${stackLabel(run)}`);
     return f;
   };
@@ -144,10 +160,12 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
   const violations: ViolationReport[] = [];
   violations.push(...(await runPolicyPack(plan.jump, env.jump, "jump")));
   for (const run of plan.targets) violations.push(...(await runPolicyPack(run, fileOf(run), "target")));
+  if (plan.identityCenter && env.identityCenter)
+    violations.push(...(await runPolicyPack(plan.identityCenter, env.identityCenter, "identity-center")));
   const packSeconds = seconds(t);
 
   t = process.hrtime.bigint();
-  const stacks = [plan.jump, ...plan.targets];
+  const stacks = [plan.jump, ...plan.targets, ...(plan.identityCenter ? [plan.identityCenter] : [])];
   const catalogue = await documentFindings(stacks);
   violations.push(...catalogue.findings);
   const planned = (run: StackRun): PlannedStack => ({
@@ -173,15 +191,51 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
   }
   const sampling = trustSamplingSummary(model, opts);
 
+  // The roles Identity Center provisions: the same session guarantees, a trust no IAM principal passes.
+  const ssoRoles: { run: StackRun; role: ProvisionedRole; model: SsoRoleModel }[] = [];
+  if (plan.identityCenter && env.identityCenter) {
+    const now = opts.now ?? new Date(Math.floor(Date.now() / 1000) * 1000);
+    const urn = plan.identityCenter.resources.find((r) => r.type === SSO_TYPES.permissionSet)?.urn ?? "";
+    for (const role of provisionedRoles(plan.identityCenter, env.identityCenter)) {
+      const run = plan.targets.find((t) => accountOfFile(fileOf(t)) === role.account);
+      if (!run) {
+        violations.push({
+          stack: stackLabel(plan.identityCenter),
+          policy: "access-proof",
+          urn,
+          message: `permission set ${role.permissionSet} is assigned in account ${role.account}, but no target-account stack of this environment plans that account (its boundary would not exist)`,
+          enforcementLevel: "mandatory",
+        });
+        continue;
+      }
+      const m = ssoRoleModel(role, planned(run));
+      ssoRoles.push({ run, role, model: m });
+      const env: RequestEnvironment = { now, region: m.target.region };
+      const e = process.hrtime.bigint();
+      for (const expectation of [
+        ...(await sessionExpectations(m.target, m.role, env)),
+        ...ssoTrustExpectations(m, model.jump, [...model.accounts, role.account], env),
+      ]) {
+        const result = await check(expectation);
+        checks.push(keepRequests ? result : withoutRequestDetails(result));
+      }
+      evaluateSeconds += seconds(e);
+    }
+  }
+
   // The escalation catalogue against every target's registered boundary (docs/escalations.md).
   const escalations: TargetEscalations[] = [];
-  for (const run of plan.targets) {
-    const r = await targetEscalations(run, fileOf(run));
+  const escalate = async (run: StackRun, attacker?: { name: string; path: string; permissionSet: string }) => {
+    const r = await targetEscalations(run, fileOf(run), attacker);
     escalations.push(r);
     const urn = run.resources.find((x) => x.type === "aws:iam/policy:Policy")?.urn ?? "";
     for (const p of r.problems)
       violations.push({ stack: r.stack, policy: "escalation-catalogue", urn, message: p, enforcementLevel: "mandatory" });
-  }
+  };
+  for (const run of plan.targets) if (hasRoles(run)) await escalate(run);
+  // The catalogue's attacker holds AdministratorAccess: an Identity Center role with it must end exactly as the restricted role does.
+  for (const { run, role, model: m } of ssoRoles)
+    if (m.role.capability === "admin") await escalate(run, { name: role.name, path: role.path, permissionSet: role.permissionSet });
   const accessSecondsWithEscalations = seconds(t);
 
   const approximations = new Map<string, string[]>();

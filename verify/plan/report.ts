@@ -232,12 +232,13 @@ export function renderText(r: PlanReport): string {
     out.push(
       `Escalation catalogue: ${plural(CATALOGUE_SIZE.methods, "published method")} and ${plural(CATALOGUE_SIZE.tasks, "delegated task")} against each target's boundary (docs/escalations.md)`,
     );
-    const w = Math.max(...r.escalations.map((e) => `${e.stack} (${e.profile})`.length)) + 2;
+    const label = (e: TargetEscalations) => `${e.stack}${e.permissionSet ? ` · Identity Center ${e.permissionSet}` : ""} (${e.profile})`;
+    const w = Math.max(...r.escalations.map((e) => label(e).length)) + 2;
     for (const e of r.escalations) {
       const count = (s: string) => e.methods.filter((m) => m.status === s).length;
       const open = count("open");
       const detail = `${count("blocked")} blocked, ${count("residual")} residual, ${open} open${open > 0 && e.ok ? ` (known gaps of the ${e.profile} profile)` : ""}; ${e.tasks.filter((t) => t.allowed).length}/${e.tasks.length} delegated tasks work`;
-      out.push(`  ${e.ok ? "✔" : "✘"} ${pad(`${e.stack} (${e.profile})`, w)}${detail}`);
+      out.push(`  ${e.ok ? "✔" : "✘"} ${pad(label(e), w)}${detail}`);
       for (const p of e.problems) out.push(`      ✘ ${p}`);
     }
     out.push("");

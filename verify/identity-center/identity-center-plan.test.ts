@@ -1,0 +1,111 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import { loadEnvironment, REPO_ROOT, withConfig, type PlannedEnvironment } from "../harness/environment";
+import { ProgramError, runStack } from "../harness/mock-run";
+import { planAndProve } from "../plan/plan";
+import { planHolds } from "../plan/report";
+import { SSO_TYPES } from "./provisioning";
+
+const EXAMPLE = path.join(REPO_ROOT, "examples", "identity-center");
+
+/** The environment with the identity-center stack's registered resources filtered. */
+function without(type: string) {
+  return (plan: PlannedEnvironment): PlannedEnvironment => ({
+    ...plan,
+    identityCenter: plan.identityCenter && {
+      ...plan.identityCenter,
+      resources: plan.identityCenter.resources.filter((r) => r.type !== type),
+    },
+  });
+}
+
+describe("IAM Identity Center (examples/identity-center)", function () {
+  this.timeout(120_000);
+
+  it("plans the example organisation with every proof holding, the provisioned roles included", async () => {
+    const r = await planAndProve(loadEnvironment(EXAMPLE), { keepRequests: false });
+    assert.deepEqual(r.violations, []);
+    assert.ok(planHolds(r));
+    const ic = r.stacks.find((s) => s.project === "identity-center")!;
+    assert.deepEqual(
+      ic.resources.filter((x) => x.type === SSO_TYPES.boundaryAttachment).map((x) => x.props.permissionsBoundary),
+      [0, 1].map(() => ({ customerManagedPolicyReference: { name: "jump-permissions-boundary", path: "/" } })),
+    );
+    // Sessions of every provisioned role were checked, boundary guards first.
+    const subjects = new Set(r.checks.filter((c) => c.expectation.subject.startsWith("AWSReservedSSO_")).map((c) => c.expectation.subject));
+    assert.equal(subjects.size, 4);
+    const guard = r.checks.find(
+      (c) => c.expectation.subject.startsWith("AWSReservedSSO_PlatformAdmin_") && c.expectation.id === "session-no-create-user",
+    )!;
+    assert.equal(guard.verdict.decision, "ExplicitlyDenied");
+    assert.match(guard.expectation.request.principal, /assumed-role\/AWSReservedSSO_PlatformAdmin_[0-9a-f]{16}\//);
+    // The analytics account has no jump stack: the boundary, and no restricted role.
+    const analytics = r.stacks.find((s) => s.stack === "analytics")!;
+    assert.deepEqual(
+      analytics.resources.filter((x) => x.custom).map((x) => x.type),
+      ["aws:iam/policy:Policy"],
+    );
+  });
+
+  it("the escalation catalogue ends the same for the Identity Center role as for the restricted admin role (hardened)", async () => {
+    const r = await planAndProve(loadEnvironment(EXAMPLE), { keepRequests: false });
+    const restricted = r.escalations.find((e) => e.stack === "target-account/workloads" && !e.permissionSet)!;
+    const sso = r.escalations.find((e) => e.stack === "target-account/workloads" && e.permissionSet === "PlatformAdmin")!;
+    assert.equal(sso.profile, "hardened");
+    assert.deepEqual(
+      sso.methods.map((m) => [m.id, m.status]),
+      restricted.methods.map((m) => [m.id, m.status]),
+    );
+    assert.ok(sso.ok && restricted.ok);
+  });
+
+  it("a permission set without its boundary attachment is refused by the pack, and its roles fail the proof", async () => {
+    const r = await planAndProve(loadEnvironment(EXAMPLE), { keepRequests: false, mutate: without(SSO_TYPES.boundaryAttachment) });
+    assert.ok(!planHolds(r));
+    const pack = r.violations.filter((v) => v.policy === "sso-permission-set-requires-permissions-boundary");
+    assert.deepEqual(
+      pack.map((v) => v.enforcementLevel),
+      ["mandatory", "mandatory"],
+    );
+    assert.ok(r.checks.some((c) => c.expectation.subject.startsWith("AWSReservedSSO_") && !c.ok));
+  });
+
+  it("refuses to plan when an assigned account's stack creates another boundary, or does not shield Identity Center roles", async () => {
+    const env = loadEnvironment(EXAMPLE);
+    const mismatched = {
+      ...env,
+      targets: env.targets.map((t) =>
+        t.stack === "analytics" ? withConfig(t, { "target-account:boundaryPolicyName": "other-boundary" }) : t,
+      ),
+    };
+    await assert.rejects(planAndProve(mismatched), (e: unknown) => {
+      assert.ok(e instanceof ProgramError);
+      assert.match(
+        String(e.message),
+        /identity-center:boundaryPolicyPath and boundaryPolicyName reference arn:aws:iam::555566667777:policy\/jump-permissions-boundary, but target stack "organization\/target-account\/analytics" creates arn:aws:iam::555566667777:policy\/other-boundary/,
+      );
+      return true;
+    });
+    const unshielded = {
+      ...env,
+      targets: env.targets.map((t) => (t.stack === "workloads" ? withConfig(t, { "target-account:identityCenter": undefined }) : t)),
+    };
+    await assert.rejects(planAndProve(unshielded), /does not set target-account:identityCenter/);
+  });
+
+  it("the hardened boundary shields the provisioned roles only where identityCenter is set (existing stacks unchanged)", async () => {
+    const env = loadEnvironment(EXAMPLE);
+    const jump = await runStack(env.jump);
+    const outputs = new Map([["organization/jump-account/jump", jump.outputs]]);
+    const workloads = env.targets.find((t) => t.stack === "workloads")!;
+    const shieldOf = async (file: typeof workloads) => {
+      const run = await runStack(file, { stackOutputs: outputs });
+      const doc = JSON.parse(String(run.resources.find((x) => x.type === "aws:iam/policy:Policy")!.props.policy));
+      return doc.Statement.find((s: { Sid?: string }) => s.Sid === "ShieldRestrictedAndProtectedRoles").Resource as string[];
+    };
+    assert.ok((await shieldOf(workloads)).includes("arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/*"));
+    assert.ok(
+      !(await shieldOf(withConfig(workloads, { "target-account:identityCenter": undefined }))).some((a) => a.includes("aws-reserved")),
+    );
+  });
+});
