@@ -10,7 +10,14 @@ import { iamCrossAccountTrustRequiresMfa } from "./iam-cross-account-trust-requi
 import { iamNoUsersInTargetAccounts } from "./iam-no-users-in-target-accounts";
 import { iamRoleRequiresPermissionsBoundary } from "./iam-role-requires-permissions-boundary";
 import { PACK_NAME } from "./policies";
+import { ssoPermissionSetRequiresPermissionsBoundary } from "./sso-permission-set-requires-permissions-boundary";
 
 new PolicyPack(PACK_NAME, {
-  policies: [iamRoleRequiresPermissionsBoundary, iamNoUsersInTargetAccounts, iamBoundaryPolicyIntegrity, iamCrossAccountTrustRequiresMfa],
+  policies: [
+    iamRoleRequiresPermissionsBoundary,
+    iamNoUsersInTargetAccounts,
+    iamBoundaryPolicyIntegrity,
+    iamCrossAccountTrustRequiresMfa,
+    ssoPermissionSetRequiresPermissionsBoundary,
+  ],
 });

@@ -156,7 +156,7 @@ describe("offline runner", () => {
           "iam-no-users-in-target-accounts": { enforcementLevel: "strict", targetProjects: "target-account", targetStackTags: { kind: 1 } },
         }),
         [
-          "iam-role-requires-permisions-boundary: no such policy (the pack has iam-role-requires-permissions-boundary, iam-no-users-in-target-accounts, iam-boundary-policy-integrity, iam-cross-account-trust-requires-mfa)",
+          "iam-role-requires-permisions-boundary: no such policy (the pack has iam-role-requires-permissions-boundary, iam-no-users-in-target-accounts, iam-boundary-policy-integrity, iam-cross-account-trust-requires-mfa, sso-permission-set-requires-permissions-boundary)",
           'iam-role-requires-permissions-boundary.boundaryPolicyPath: "no-slash" does not match ^/([\\x21-\\x7E]*/)?$',
           'iam-role-requires-permissions-boundary.unknownBoundary: expected one of "deny", "warn", got "maybe"',
           'iam-role-requires-permissions-boundary.boundaryAccountIds[0]: "123" does not match ^[0-9]{12}$',
