@@ -37,6 +37,10 @@ export class JumpAccount extends pulumi.ComponentResource {
     assertWithinQuotas(jumpQuotaProblems(args, { project: pulumi.getProject(), stack: pulumi.getStack() }));
     super("jumpenv:index:JumpAccount", name, {}, opts);
     const parent = { parent: this };
+    // IAM has no call that changes a managed policy's description: the provider replaces the
+    // policy when it differs, detaching it from every group on the way. It is written once, at
+    // creation; a policy created in the console and imported keeps its own.
+    const policyOpts = { parent: this, ignoreChanges: ["description"] };
     const tags = { "jumpenv:managed-by": "pulumi", "jumpenv:component": name };
 
     const selfService = new aws.iam.Policy(
@@ -48,7 +52,7 @@ export class JumpAccount extends pulumi.ComponentResource {
         policy: toJson(selfServicePolicy(args.selfServiceProfile)),
         tags,
       },
-      parent,
+      policyOpts,
     );
 
     const groups = new Map<string, aws.iam.Group>();
@@ -68,7 +72,7 @@ export class JumpAccount extends pulumi.ComponentResource {
             policy: toJson(p.document),
             tags,
           },
-          parent,
+          policyOpts,
         );
         new aws.iam.GroupPolicyAttachment(`${name}-group-${g.name}-${suffix}`, { group: group.name, policyArn: assume.arn }, parent);
       });

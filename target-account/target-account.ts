@@ -34,7 +34,10 @@ export class TargetAccount extends pulumi.ComponentResource {
         policy: toJson(docs.boundary),
         tags,
       },
-      { parent: this, protect },
+      // IAM has no call that changes a managed policy's description, so a different one replaces
+      // the policy, and a boundary in use cannot be deleted: the description is written once, at
+      // creation (an imported console-built boundary keeps its own).
+      { parent: this, protect, ignoreChanges: ["description"] },
     );
 
     this.roleArns = {};
