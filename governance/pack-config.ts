@@ -5,8 +5,9 @@
  * policy name -> enforcement level or settings; `all` -> default level), holds the decisions that
  * are the same for every stack, such as break-glass role patterns. What differs per stack comes
  * from the stack's own file: which permissions boundary it creates (`boundaryPolicyName`,
- * `boundaryPolicyPath`, with the target-account project's defaults) and which project holds the
- * target accounts (`targetProjects`). A stack-derived key is set on every policy whose config
+ * `boundaryPolicyPath`, with the target-account project's defaults), the one AWS account it
+ * deploys to (`boundaryAccountIds`, from `aws:allowedAccountIds`: the pack requires that account's
+ * boundary, never another's) and which project holds the target accounts (`targetProjects`). A stack-derived key is set on every policy whose config
  * schema declares it.
  *
  * CI writes each stack's config with `npm run policy-config` and passes it to
@@ -16,13 +17,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { validateConfig } from "../policy-pack/config-file";
 import type { PackPolicy, PolicyPackManifest } from "./pack";
-import { boundaryOf, defaultBoundary, type CommittedStack } from "./stacks";
+import { accountIdOf, boundaryOf, defaultBoundary, type CommittedStack } from "./stacks";
 
 export const BASE_CONFIG_FILE = path.join(__dirname, "policy-pack-config.json");
-
-export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
 
 /** `--policy-pack-config` JSON: `all` or a policy name -> an enforcement level or the policy's settings. */
 export type PolicyPackConfig = Readonly<Record<string, string | Readonly<Record<string, unknown>>>>;
@@ -31,10 +30,17 @@ export type PolicyPackConfig = Readonly<Record<string, string | Readonly<Record<
 export interface StackDerivedSettings {
   readonly boundaryPolicyName: string;
   readonly boundaryPolicyPath: string;
+  /** The stack's AWS account (its `aws:allowedAccountIds`); empty for a stack that deploys to no AWS account. */
+  readonly boundaryAccountIds: readonly string[];
   readonly targetProjects: readonly string[];
 }
 
-export const STACK_DERIVED_KEYS: readonly (keyof StackDerivedSettings)[] = ["boundaryPolicyName", "boundaryPolicyPath", "targetProjects"];
+export const STACK_DERIVED_KEYS: readonly (keyof StackDerivedSettings)[] = [
+  "boundaryPolicyName",
+  "boundaryPolicyPath",
+  "boundaryAccountIds",
+  "targetProjects",
+];
 
 export class PackConfigError extends Error {
   constructor(
@@ -61,110 +67,22 @@ export function readBaseConfig(file = BASE_CONFIG_FILE): PolicyPackConfig {
 /** What a stack's file says the pack must check there. */
 export function stackDerivedSettings(stack: CommittedStack, targetProjects: readonly string[]): StackDerivedSettings {
   const boundary = stack.role === "jump" ? defaultBoundary() : boundaryOf(stack);
-  return { ...boundary, targetProjects: [...targetProjects] };
+  return { ...boundary, boundaryAccountIds: [accountIdOf(stack)], targetProjects: [...targetProjects] };
 }
 
-function typeOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
-  return typeof value;
-}
-
-/** The subset of JSON Schema the pack's config schemas use; enough to catch a wrong value before the CLI or Pulumi Cloud does. */
-export function schemaProblems(value: unknown, schema: PolicyConfigJSONSchema | boolean, at: string): string[] {
-  if (schema === true) return [];
-  if (schema === false) return [`${at}: no value is allowed here`];
-  const problems: string[] = [];
-  if (schema.type !== undefined) {
-    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-    const actual = typeOf(value);
-    if (!types.some((t) => t === actual || (t === "number" && actual === "integer")))
-      return [`${at} is ${JSON.stringify(value)}; expected ${types.join(" or ")}`];
-  }
-  if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
-    problems.push(`${at} is ${JSON.stringify(value)}; expected one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`);
-  }
-  if (typeof value === "string") {
-    if (schema.pattern && !new RegExp(schema.pattern).test(value))
-      problems.push(`${at} is ${JSON.stringify(value)}; expected a match of /${schema.pattern}/`);
-    if (schema.minLength !== undefined && value.length < schema.minLength)
-      problems.push(`${at} is ${JSON.stringify(value)}; expected at least ${schema.minLength} characters`);
-    if (schema.maxLength !== undefined && value.length > schema.maxLength)
-      problems.push(`${at} is ${JSON.stringify(value)}; expected at most ${schema.maxLength} characters`);
-  }
-  if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) problems.push(`${at}: expected at least ${schema.minItems} items`);
-    if (schema.maxItems !== undefined && value.length > schema.maxItems) problems.push(`${at}: expected at most ${schema.maxItems} items`);
-    if (schema.items !== undefined && !Array.isArray(schema.items)) {
-      const items = schema.items;
-      value.forEach((v, i) => problems.push(...schemaProblems(v, items, `${at}[${i}]`)));
-    }
-  }
-  if (typeOf(value) === "object") {
-    const obj = value as Record<string, unknown>;
-    for (const [k, v] of Object.entries(obj)) {
-      const sub = schema.properties?.[k] ?? schema.additionalProperties;
-      if (sub !== undefined) problems.push(...schemaProblems(v, sub, `${at}.${k}`));
-    }
-    for (const k of schema.required ?? []) if (!(k in obj)) problems.push(`${at}.${k} is missing`);
-  }
-  return problems;
-}
-
-/** Problems of a pack config against the pack's policies and their config schemas (empty when valid). */
+/**
+ * Problems of a stack's pack config, by the pack's own validation, in the form Pulumi Cloud reads
+ * a policy group's config: every entry an object. Empty when valid.
+ */
 export function packConfigProblems(config: PolicyPackConfig, policies: readonly PackPolicy[]): string[] {
-  const byName = new Map(policies.map((p) => [p.name, p]));
-  const levels: readonly string[] = ENFORCEMENT_LEVELS;
-  const problems: string[] = [];
-  for (const [name, entry] of Object.entries(config)) {
-    if (name === "all") {
-      if (typeof entry !== "string" || !levels.includes(entry))
-        problems.push(`"all" is ${JSON.stringify(entry)}; expected one of ${levels.join(", ")}`);
-      continue;
-    }
-    const policy = byName.get(name);
-    if (!policy) {
-      problems.push(`"${name}" is not a policy of the pack; expected one of ${[...byName.keys()].join(", ")}`);
-      continue;
-    }
-    if (typeof entry === "string") {
-      if (!levels.includes(entry))
-        problems.push(
-          `"${name}" is ${JSON.stringify(entry)}; expected an enforcement level (${levels.join(", ")}) or an object of settings`,
-        );
-      continue;
-    }
-    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
-      problems.push(`"${name}" is ${JSON.stringify(entry)}; expected an enforcement level or an object of settings`);
-      continue;
-    }
-    const properties = policy.configSchema?.properties ?? {};
-    for (const [key, value] of Object.entries(entry)) {
-      if (key === "enforcementLevel") {
-        if (typeof value !== "string" || !levels.includes(value))
-          problems.push(`"${name}".enforcementLevel is ${JSON.stringify(value)}; expected one of ${levels.join(", ")}`);
-        continue;
-      }
-      const schema = properties[key];
-      if (!schema) {
-        problems.push(
-          `"${name}".${key} is not a setting of that policy; expected one of ${["enforcementLevel", ...Object.keys(properties)].join(", ")}`,
-        );
-        continue;
-      }
-      problems.push(...schemaProblems(value, schema, `"${name}".${key}`));
-    }
-    for (const key of policy.configSchema?.required ?? []) {
-      if (!(key in entry)) problems.push(`"${name}".${key} is required by the policy's config schema`);
-    }
-  }
-  return problems;
+  return validateConfig(policies, config, { objectEntries: true });
 }
 
 /**
  * The pack config of one stack: the org-wide config plus the stack-derived settings, each on
- * every policy that declares it. Throws a PackConfigError naming every problem.
+ * every policy that declares it, with every entry an object (a bare level `"advisory"` becomes
+ * `{"enforcementLevel": "advisory"}`, and `all` becomes the level of each policy that sets none,
+ * which is what the CLI makes of it). Throws a PackConfigError naming every problem.
  */
 export function packConfigFor(
   base: PolicyPackConfig,
@@ -172,7 +90,7 @@ export function packConfigFor(
   policies: readonly PackPolicy[],
   source = "policy pack config",
 ): PolicyPackConfig {
-  const problems = packConfigProblems(base, policies);
+  const problems = validateConfig(policies, base);
   for (const [name, entry] of Object.entries(base)) {
     if (typeof entry !== "object" || entry === null) continue;
     for (const key of STACK_DERIVED_KEYS) {
@@ -181,16 +99,18 @@ export function packConfigFor(
   }
   if (problems.length > 0) throw new PackConfigError(source, problems);
 
-  const out: Record<string, string | Record<string, unknown>> = {};
-  for (const [name, entry] of Object.entries(base)) out[name] = typeof entry === "string" ? entry : { ...entry };
+  const asObject = (entry: PolicyPackConfig[string] | undefined): Record<string, unknown> | undefined =>
+    entry === undefined ? undefined : typeof entry === "string" ? { enforcementLevel: entry } : { ...entry };
+  const all = asObject(base.all)?.enforcementLevel;
+  const out: Record<string, Record<string, unknown>> = {};
   for (const policy of policies) {
+    const entry = asObject(base[policy.name]) ?? {};
+    if (all !== undefined && entry.enforcementLevel === undefined) entry.enforcementLevel = all;
     const declared = Object.keys(policy.configSchema?.properties ?? {});
-    const derived = STACK_DERIVED_KEYS.filter((k) => declared.includes(k));
-    if (derived.length === 0) continue;
-    const current = out[policy.name];
-    const entry: Record<string, unknown> = typeof current === "string" ? { enforcementLevel: current } : { ...(current ?? {}) };
-    for (const key of derived) entry[key] = Array.isArray(settings[key]) ? [...(settings[key] as readonly string[])] : settings[key];
-    out[policy.name] = entry;
+    for (const key of STACK_DERIVED_KEYS.filter((k) => declared.includes(k))) {
+      entry[key] = Array.isArray(settings[key]) ? [...(settings[key] as readonly string[])] : settings[key];
+    }
+    if (Object.keys(entry).length > 0) out[policy.name] = entry;
   }
   const after = packConfigProblems(out, policies);
   if (after.length > 0) throw new PackConfigError(source, after);
@@ -209,9 +129,11 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** A Pulumi Cloud policy group: the stacks that share one pack config. */
+/** A Pulumi Cloud policy group: the stacks that share one pack config (one account and boundary). */
 export interface PolicyGroupPlan {
   readonly name: string;
+  /** The AWS account the group's stacks deploy to (none for a stack without AWS resources). */
+  readonly accountId?: string;
   /** The boundary the group's stacks are checked against, e.g. `/test-pb-policy`. */
   readonly boundary: string;
   readonly stacks: readonly { readonly project: string; readonly stack: string }[];
@@ -227,7 +149,7 @@ function slug(text: string): string {
 
 /**
  * Group the stacks by the pack config they need: one policy group per distinct config, named
- * after the pack and the boundary it approves (`<pack name>-test-pb-policy`).
+ * after the pack, the account and the boundary it approves (`<pack name>-444455556666-test-pb-policy`).
  */
 export function planPolicyGroups(
   stacks: readonly CommittedStack[],
@@ -236,16 +158,24 @@ export function planPolicyGroups(
   pack: PolicyPackManifest,
   targetProjects: readonly string[],
 ): PolicyGroupPlan[] {
-  const groups = new Map<string, { boundary: string; stacks: { project: string; stack: string }[]; config: PolicyPackConfig }>();
+  const groups = new Map<
+    string,
+    { accountId?: string; boundary: string; stacks: { project: string; stack: string }[]; config: PolicyPackConfig }
+  >();
   for (const s of stacks) {
     const settings = stackDerivedSettings(s, targetProjects);
     const config = packConfigFor(base, settings, policies, `policy pack config of ${s.project}/${s.stack}`);
     const key = JSON.stringify(config);
-    const group = groups.get(key) ?? { boundary: `${settings.boundaryPolicyPath}${settings.boundaryPolicyName}`, stacks: [], config };
+    const group = groups.get(key) ?? {
+      ...(settings.boundaryAccountIds.length === 1 ? { accountId: settings.boundaryAccountIds[0] } : {}),
+      boundary: `${settings.boundaryPolicyPath}${settings.boundaryPolicyName}`,
+      stacks: [],
+      config,
+    };
     group.stacks.push({ project: s.project, stack: s.stack });
     groups.set(key, group);
   }
-  const plans = [...groups.values()].map((g) => ({ name: slug(`${pack.name}-${g.boundary}`), ...g }));
+  const plans = [...groups.values()].map((g) => ({ name: slug([pack.name, g.accountId ?? "", g.boundary].join("-")), ...g }));
   const seen = new Map<string, PolicyGroupPlan>();
   for (const p of plans) {
     const other = seen.get(p.name);

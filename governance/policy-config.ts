@@ -33,7 +33,7 @@ export function policyConfigOf(spec: string): PolicyConfigResult {
     return {
       config: packConfigFor(
         readBaseConfig(),
-        { ...defaultBoundary(), targetProjects: targetProjects() },
+        { ...defaultBoundary(), boundaryAccountIds: [], targetProjects: targetProjects() },
         loadPackPolicies(),
         `policy pack config of governance/${stackName}`,
       ),

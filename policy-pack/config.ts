@@ -60,8 +60,10 @@ export const BOUNDARY_CONFIG_PROPERTIES: Record<keyof BoundaryConfig, PolicyConf
     items: { type: "string", pattern: "^[0-9]{12}$" },
     default: [],
     description:
-      "Accounts whose boundary is approved. Empty: the policy of that path and name in the role's own account " +
-      "(any 12-digit account). With exactly one entry, remediation can also give a boundary to a role whose account is unknown.",
+      "The stack's AWS account, as `npm run policy-config` sets it from the stack file's `aws:allowedAccountIds`: roles must carry, " +
+      "and the boundary's guards must name, that account's boundary. Empty: the account of the resource's AWS provider " +
+      "(its `allowedAccountIds`), else of a role's own ARN; when none tells it, the pack fails closed (see `unknownBoundary`). " +
+      "More than one entry: a stack whose provider or role ARN picks one of them.",
   },
 };
 

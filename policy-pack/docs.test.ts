@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import { validateConfig } from "./offline";
+import { validateConfig } from "./config-file";
 import { policies } from "./policies";
 import { iamRoleRequiresPermissionsBoundary } from "./iam-role-requires-permissions-boundary";
 import { README_PATH, renderPolicySection, updateReadme } from "./tools/gen-readme";

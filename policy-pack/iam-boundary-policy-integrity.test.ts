@@ -9,7 +9,9 @@ import {
   clone,
   messages,
   resource,
+  TARGET_ACCOUNT,
   seedBoundaryPolicy,
+  withoutProvider,
 } from "./test/fixtures";
 
 const config = { boundaryPolicyName: SEED_BOUNDARY_NAME };
@@ -56,13 +58,15 @@ describe("iam-boundary-policy-integrity", () => {
       assert.deepStrictEqual((await check(policy, seedBoundaryPolicy(doc), { config })).violations, []);
     });
 
-    it("takes the boundary's own ARN from its arn output (stack exports)", async () => {
-      const r = await check(policy, seedBoundaryPolicy(undefined, { arn: SEED_BOUNDARY_ARN }), { config });
+    it("takes the boundary's own ARN from its arn output (stack exports) when nothing else tells the account", async () => {
+      const r = await check(policy, withoutProvider(seedBoundaryPolicy(undefined, { arn: SEED_BOUNDARY_ARN })), { config });
       assert.deepStrictEqual(r.violations, []);
       // The same document in another account names a boundary that is not its own.
-      const elsewhere = await check(policy, seedBoundaryPolicy(undefined, { arn: "arn:aws:iam::999999999999:policy/test-pb-policy" }), {
-        config,
-      });
+      const elsewhere = await check(
+        policy,
+        withoutProvider(seedBoundaryPolicy(undefined, { arn: "arn:aws:iam::999999999999:policy/test-pb-policy" })),
+        { config },
+      );
       assert.deepStrictEqual(
         messages(elsewhere).map((m) => /missing guard '([^']+)'/.exec(m)?.[1]),
         ["deny-role-changes-without-boundary", "deny-boundary-removal", "deny-boundary-policy-edits"],
@@ -124,10 +128,52 @@ describe("iam-boundary-policy-integrity", () => {
             "arn:aws:iam::999999999999:policy/test-pb-policy"),
       );
       const m = messages(await check(policy, seedBoundaryPolicy(doc), { config }));
-      assert.match(
-        m[0],
-        /names the boundary in more than one account \(arn:aws:iam::444455556666:policy\/test-pb-policy, arn:aws:iam::999999999999/,
+      assert.match(m[0], /missing guard 'deny-boundary-removal'/);
+    });
+
+    it("6b: guards that name another account's boundary (a document copied from another stack)", async () => {
+      const copied = JSON.stringify(SEED_BOUNDARY).split(TARGET_ACCOUNT).join("999999999999");
+      for (const opts of [{ config }, { config: { ...config, boundaryAccountIds: [TARGET_ACCOUNT] } }]) {
+        const m = messages(await check(policy, seedBoundaryPolicy(copied), opts));
+        assert.deepStrictEqual(
+          m.map((x) => /missing guard '([^']+)'/.exec(x)?.[1]),
+          ["deny-role-changes-without-boundary", "deny-boundary-removal", "deny-boundary-policy-edits"],
+        );
+        assert.match(m[0], /StringNotEquals iam:PermissionsBoundary = arn:aws:iam::444455556666:policy\/test-pb-policy/);
+      }
+    });
+
+    it("6c: when nothing tells the stack's account, the document cannot vouch for itself: fails closed", async () => {
+      const r = await check(policy, withoutProvider(seedBoundaryPolicy()), { config });
+      assert.deepStrictEqual(
+        r.violations.map((v) => v.enforcementLevel),
+        ["mandatory"],
       );
+      assert.match(messages(r)[0], /the stack's AWS account is unknown, so the pack cannot tell the ARN of boundary policy/);
+      const warned = await check(policy, withoutProvider(seedBoundaryPolicy()), { config: { ...config, unknownBoundary: "warn" } });
+      assert.deepStrictEqual(
+        warned.violations.map((v) => v.enforcementLevel),
+        ["advisory"],
+      );
+    });
+
+    it("6d: an Allow * document whose name or path is unknown during preview: fails closed", async () => {
+      const allowAll = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+      for (const overrides of [{ name: UNKNOWN }, { path: UNKNOWN }, { name: UNKNOWN, path: UNKNOWN }]) {
+        const r = await check(policy, seedBoundaryPolicy(allowAll, overrides), { config });
+        assert.deepStrictEqual(
+          r.violations.map((v) => v.enforcementLevel),
+          ["mandatory"],
+          JSON.stringify(overrides),
+        );
+        assert.match(
+          messages(r)[0],
+          /unknown during preview, so the pack cannot tell whether it is the approved boundary \/test-pb-policy/,
+        );
+      }
+      // A known name or path that differs still rules the policy out.
+      const other = await check(policy, seedBoundaryPolicy(allowAll, { name: "other", path: UNKNOWN }), { config });
+      assert.deepStrictEqual(other.violations, []);
     });
 
     it("7: a document that is not JSON", async () => {

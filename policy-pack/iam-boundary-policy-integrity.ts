@@ -1,63 +1,41 @@
-import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { approvedBoundaryArn, asApprovedBoundary } from "./boundary-arn";
+import type { PolicyConfigSchema, PolicyProviderResource, ResourceValidationPolicy } from "@pulumi/policy";
+import { accountOfArn, approvedBoundaryArn, asApprovedBoundary } from "./boundary-arn";
 import { BOUNDARY_CONFIG_PROPERTIES, configOf, unknownModeProperty, type BoundaryConfig, type UnknownMode } from "./config";
 import { describeMissingGuard, missingGuards } from "./guards";
 import { parsePolicyDocument, type PolicyDocument } from "./iam-document";
 import { MANAGED_POLICY_TYPES, reportAdvisory } from "./resources";
-import { knownString, readProp } from "./unknown";
+import { ACCOUNT_UNKNOWN_FIX, stackAccountOf } from "./stack-account";
+import { knownString, readProp, readString } from "./unknown";
 
 export interface BoundaryIntegrityConfig extends BoundaryConfig {
   readonly unknownBoundary: UnknownMode;
 }
 
-/** Every string in a document (to find the ARNs it names). */
-function* strings(v: unknown): Generator<string> {
-  if (typeof v === "string") yield v;
-  else if (Array.isArray(v)) for (const x of v) yield* strings(x);
-  else if (v !== null && typeof v === "object") for (const x of Object.values(v)) yield* strings(x);
-}
-
-export type SelfArn = { readonly arn: string } | { readonly conflict: readonly string[] };
-
 /**
- * The boundary policy's own ARN: its `arn` output when the props carry one (a stack export);
- * otherwise the approved-boundary ARN its document names (its conditions and Resource name
- * itself), which must be a single one. With none, the policy's path and name in a placeholder
- * account: a wildcard account (`arn:aws:iam::*:policy/...`) still matches it, a concrete one not.
+ * The boundary policy's own ARN: the approved boundary in the stack's account (config or provider),
+ * else its deployed `arn` output (a stack export). Never an ARN its document names: a document
+ * copied from another account names that account's boundary, and guards that name another
+ * policy do not protect this one.
  */
-export function boundarySelfArn(ownArn: string | undefined, rawDocument: unknown, cfg: BoundaryConfig): SelfArn {
-  if (ownArn !== undefined && asApprovedBoundary(cfg, ownArn)) return { arn: ownArn };
-  const named = new Set<string>();
-  for (const s of strings(typeof rawDocument === "string" ? safeJson(rawDocument) : rawDocument)) {
-    if (asApprovedBoundary(cfg, s)) named.add(s);
-  }
-  if (named.size > 1) return { conflict: [...named].sort() };
-  if (named.size === 1) return { arn: [...named][0] };
-  return { arn: approvedBoundaryArn(cfg, cfg.boundaryAccountIds[0] ?? "000000000000") };
+export function boundarySelfArn(
+  cfg: BoundaryConfig,
+  provider: PolicyProviderResource | undefined,
+  ownArn: string | undefined,
+): string | undefined {
+  const stack = stackAccountOf(cfg, provider);
+  if (stack) return approvedBoundaryArn(cfg, stack.accountId, ownArn === undefined ? undefined : accountOfArn(ownArn)?.partition);
+  return ownArn !== undefined && asApprovedBoundary(cfg, ownArn) ? ownArn : undefined;
 }
 
-function safeJson(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Pure: one message per problem of the boundary's document; empty when every guard holds. */
-export function boundaryIntegrityFindings(document: PolicyDocument, self: SelfArn): string[] {
-  if ("conflict" in self) {
-    return [
-      `the boundary's document names the boundary in more than one account (${self.conflict.join(", ")}); its guards must name its own ARN.`,
-    ];
-  }
-  return missingGuards(document, self.arn).map((m) => describeMissingGuard(m, self.arn));
+/** Pure: one message per guard the boundary's document no longer holds for its own ARN; empty when every guard holds. */
+export function boundaryIntegrityFindings(document: PolicyDocument, selfArn: string): string[] {
+  return missingGuards(document, selfArn).map((m) => describeMissingGuard(m, selfArn));
 }
 
 const configSchema: PolicyConfigSchema = {
   properties: {
     ...BOUNDARY_CONFIG_PROPERTIES,
-    unknownBoundary: unknownModeProperty("the boundary policy's document", "deny"),
+    unknownBoundary: unknownModeProperty("the boundary policy's name, path, document or account", "deny"),
   },
 };
 
@@ -74,21 +52,35 @@ export const iamBoundaryPolicyIntegrity: ResourceValidationPolicy = {
     const t = MANAGED_POLICY_TYPES[args.type];
     if (!t) args.notApplicable(`not a managed policy (${Object.keys(MANAGED_POLICY_TYPES).join(", ")})`);
     const cfg = configOf<BoundaryIntegrityConfig>(configSchema, args);
-    const name = knownString(args.props, t.name);
-    const path = readProp(args.props, t.path);
-    const actualPath = path.state === "known" ? path.value : path.state === "absent" ? "/" : undefined;
-    if (name !== cfg.boundaryPolicyName || actualPath !== cfg.boundaryPolicyPath) {
-      args.notApplicable(`not the approved boundary ${cfg.boundaryPolicyPath}${cfg.boundaryPolicyName}`);
+    const approved = `${cfg.boundaryPolicyPath}${cfg.boundaryPolicyName}`;
+    const blind = (message: string) => {
+      const text = `${message} Fix that, or set unknownBoundary to "warn" to accept an advisory finding.`;
+      if (cfg.unknownBoundary === "warn") reportAdvisory(report, iamBoundaryPolicyIntegrity.description, text);
+      else report(text);
+    };
+    const name = readString(args.props, t.name);
+    const path = readString(args.props, t.path);
+    // A name or path that is known and differs rules the policy out; an unknown one could be the boundary's.
+    const nameMatches = name.state === "known" ? name.value === cfg.boundaryPolicyName : name.state === "unknown";
+    const pathMatches =
+      path.state === "known" ? path.value === cfg.boundaryPolicyPath : path.state === "unknown" || cfg.boundaryPolicyPath === "/";
+    if (!nameMatches || !pathMatches) args.notApplicable(`not the approved boundary ${approved}`);
+    if (name.state === "unknown" || path.state === "unknown") {
+      const which = [name.state === "unknown" ? "name" : "", path.state === "unknown" ? "path" : ""].filter(Boolean).join(" and ");
+      blind(
+        `the ${which} of managed policy resource "${args.name}" ${which.includes(" and ") ? "are" : "is"} unknown during preview, ` +
+          `so the pack cannot tell whether it is the approved boundary ${approved}, and its guards were not checked. ` +
+          `Build the boundary's name and path from known strings.`,
+      );
+      return;
     }
-    const label = `boundary policy "${cfg.boundaryPolicyPath}${cfg.boundaryPolicyName}"`;
+    const label = `boundary policy "${approved}"`;
     const doc = readProp(args.props, t.document);
     if (doc.state === "unknown") {
-      const message =
+      blind(
         `the document of ${label} is unknown during preview, so its guards were not checked. ` +
-        `Build it from known strings (its own ARN is arn:aws:iam::<account>:policy${cfg.boundaryPolicyPath}${cfg.boundaryPolicyName}), ` +
-        `or set unknownBoundary to "warn" to accept an advisory finding.`;
-      if (cfg.unknownBoundary === "warn") reportAdvisory(report, iamBoundaryPolicyIntegrity.description, message);
-      else report(message);
+          `Build it from known strings (its own ARN is arn:aws:iam::<account>:policy${approved}).`,
+      );
       return;
     }
     if (doc.state === "absent") {
@@ -100,7 +92,14 @@ export const iamBoundaryPolicyIntegrity: ResourceValidationPolicy = {
       report(`the document of ${label} cannot be read: ${parsed.error}.`);
       return;
     }
-    const self = boundarySelfArn(knownString(args.props, "arn"), doc.value, cfg);
-    for (const message of boundaryIntegrityFindings(parsed.document, self)) report(`${label}: ${message}`);
+    const selfArn = boundarySelfArn(cfg, args.provider, knownString(args.props, "arn"));
+    if (selfArn === undefined) {
+      blind(
+        `the stack's AWS account is unknown, so the pack cannot tell the ARN of ${label}, which its guards must name ` +
+          `(a document copied from another account names that account's boundary): ${ACCOUNT_UNKNOWN_FIX}.`,
+      );
+      return;
+    }
+    for (const message of boundaryIntegrityFindings(parsed.document, selfArn)) report(`${label}: ${message}`);
   },
 };

@@ -1,6 +1,17 @@
 import * as assert from "assert";
 import { iamRoleRequiresPermissionsBoundary as policy } from "./iam-role-requires-permissions-boundary";
-import { BOUNDARY_ARN, TARGET_ACCOUNT, UNKNOWN, check, messages, resource, validNativeRole, validRole } from "./test/fixtures";
+import {
+  BOUNDARY_ARN,
+  TARGET_ACCOUNT,
+  UNKNOWN,
+  awsProvider,
+  check,
+  messages,
+  resource,
+  validNativeRole,
+  validRole,
+  withoutProvider,
+} from "./test/fixtures";
 
 describe("iam-role-requires-permissions-boundary", () => {
   describe("Compliance", () => {
@@ -14,12 +25,22 @@ describe("iam-role-requires-permissions-boundary", () => {
       assert.deepStrictEqual((await check(policy, validNativeRole())).violations, []);
     });
 
-    it("passes the configured path and name in any 12-digit account", async () => {
+    it("passes the configured path and name in the account the stack's provider is pinned to", async () => {
       const config = { boundaryPolicyName: "pb", boundaryPolicyPath: "/guard/" };
       for (const account of [TARGET_ACCOUNT, "000000000001"]) {
-        const r = await check(policy, validRole({ permissionsBoundary: `arn:aws:iam::${account}:policy/guard/pb` }), { config });
-        assert.deepStrictEqual(r.violations, [], account);
+        const role = { ...validRole({ permissionsBoundary: `arn:aws:iam::${account}:policy/guard/pb` }), provider: awsProvider(account) };
+        assert.deepStrictEqual((await check(policy, role, { config })).violations, [], account);
       }
+    });
+
+    it("passes the boundary of the account that boundaryAccountIds names, whatever the provider says", async () => {
+      const role = { ...validRole(), provider: undefined };
+      assert.deepStrictEqual((await check(policy, role, { config: { boundaryAccountIds: [TARGET_ACCOUNT] } })).violations, []);
+    });
+
+    it("passes the boundary of the role's own account in a stack export, when nothing else tells the account", async () => {
+      const role = withoutProvider(validRole({ arn: `arn:aws:iam::${TARGET_ACCOUNT}:role/test-restricted-admin-role` }));
+      assert.deepStrictEqual((await check(policy, role)).violations, []);
     });
 
     it("passes an approved boundary in a listed account", async () => {
@@ -49,7 +70,7 @@ describe("iam-role-requires-permissions-boundary", () => {
       assert.strictEqual(r.violations[0].enforcementLevel, "mandatory");
       assert.strictEqual(r.violations[0].urn, validRole().urn);
       assert.match(messages(r)[0], /IAM role "test-restricted-admin-role" has no permissions boundary/);
-      assert.match(messages(r)[0], /arn:aws:iam::<the role's account>:policy\/jump-permissions-boundary/);
+      assert.match(messages(r)[0], /set permissionsBoundary to arn:aws:iam::444455556666:policy\/jump-permissions-boundary\.$/);
     });
 
     it("2: an empty boundary", async () => {
@@ -79,7 +100,36 @@ describe("iam-role-requires-permissions-boundary", () => {
 
     it("6: the approved boundary in an account outside boundaryAccountIds", async () => {
       const r = await check(policy, validRole(), { config: { boundaryAccountIds: ["999999999999"] } });
-      assert.match(messages(r)[0], /not the approved boundary arn:aws:iam::999999999999:policy\/jump-permissions-boundary/);
+      assert.match(
+        messages(r)[0],
+        /of another account; this stack's account is 999999999999, so its boundary is arn:aws:iam::999999999999:policy\/jump-permissions-boundary/,
+      );
+    });
+
+    it("6b: another account's boundary, copied from its stack, in a stack pinned to this account", async () => {
+      const copied = "arn:aws:iam::555566667777:policy/jump-permissions-boundary";
+      for (const opts of [{}, { config: { boundaryAccountIds: [TARGET_ACCOUNT] } }]) {
+        const r = await check(policy, validRole({ permissionsBoundary: copied }), opts);
+        assert.deepStrictEqual(
+          r.violations.map((v) => v.enforcementLevel),
+          ["mandatory"],
+        );
+        assert.match(messages(r)[0], /of another account; this stack's account is 444455556666/);
+      }
+    });
+
+    it("6c: the approved name in some account, when nothing tells the stack's account: fails closed", async () => {
+      const r = await check(policy, withoutProvider(validRole()));
+      assert.deepStrictEqual(
+        r.violations.map((v) => v.enforcementLevel),
+        ["mandatory"],
+      );
+      assert.match(messages(r)[0], /the stack's AWS account is unknown, so nothing has checked that it is this account's boundary/);
+      const warned = await check(policy, withoutProvider(validRole()), { config: { unknownBoundary: "warn" } });
+      assert.deepStrictEqual(
+        warned.violations.map((v) => v.enforcementLevel),
+        ["advisory"],
+      );
     });
 
     it("7: the default boundary when another name is configured", async () => {
@@ -168,7 +218,7 @@ describe("iam-role-requires-permissions-boundary", () => {
     });
 
     it("leaves the role alone, and reports it as mandatory, when the account cannot be told", async () => {
-      const r = await check(policy, validRole({ permissionsBoundary: undefined }), { enforcementLevel: "remediate" });
+      const r = await check(policy, withoutProvider(validRole({ permissionsBoundary: undefined })), { enforcementLevel: "remediate" });
       assert.deepStrictEqual(r.remediations, []);
       assert.deepStrictEqual(
         r.violations.map((v) => v.enforcementLevel),

@@ -1,4 +1,4 @@
-import type { PolicyConfigSchema, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { PolicyConfigSchema, PolicyProviderResource, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { accountOfArn, approvedBoundaryArn, asApprovedBoundary, describeApprovedBoundary } from "./boundary-arn";
 import {
   BOUNDARY_CONFIG_PROPERTIES,
@@ -9,6 +9,7 @@ import {
   type UnknownMode,
 } from "./config";
 import { ROLE_TYPES, matchesAnyPattern, reportAdvisory } from "./resources";
+import { ACCOUNT_UNKNOWN_FIX, stackAccountOf } from "./stack-account";
 import { knownString, readString } from "./unknown";
 
 export interface RoleBoundaryConfig extends BoundaryConfig {
@@ -16,40 +17,82 @@ export interface RoleBoundaryConfig extends BoundaryConfig {
   readonly unknownBoundary: UnknownMode;
 }
 
-/** What one role's boundary looks like against the config. */
+/** What one role's boundary looks like against the config and the stack's account. */
 export type RoleBoundaryAssessment =
   | { readonly kind: "exempt"; readonly pattern: string }
   | { readonly kind: "approved"; readonly arn: string }
   | { readonly kind: "unknown" }
   | { readonly kind: "missing" }
-  | { readonly kind: "other"; readonly arn: string };
+  | { readonly kind: "other"; readonly arn: string }
+  | { readonly kind: "cross-account"; readonly arn: string; readonly accountId: string }
+  | { readonly kind: "account-unknown"; readonly arn: string };
+
+/**
+ * The account whose approved boundary the role must carry: the stack's (config or provider), else
+ * the role's own ARN (stack exports carry it). Never the boundary ARN being checked.
+ */
+export function roleAccount(props: Record<string, unknown>, cfg: BoundaryConfig, provider?: PolicyProviderResource): string | undefined {
+  const stack = stackAccountOf(cfg, provider);
+  if (stack) return stack.accountId;
+  const own = knownString(props, "arn");
+  const account = own === undefined ? undefined : accountOfArn(own)?.accountId;
+  return account !== undefined && (cfg.boundaryAccountIds.length === 0 || cfg.boundaryAccountIds.includes(account)) ? account : undefined;
+}
 
 /** Pure: assesses the role's `permissionsBoundary` (the property has that name in `aws` and `aws-native`). */
-export function assessRoleBoundary(type: string, props: Record<string, unknown>, cfg: RoleBoundaryConfig): RoleBoundaryAssessment {
+export function assessRoleBoundary(
+  type: string,
+  props: Record<string, unknown>,
+  cfg: RoleBoundaryConfig,
+  account: string | undefined,
+): RoleBoundaryAssessment {
   const roleName = knownString(props, ROLE_TYPES[type].name);
   const pattern = roleName === undefined ? undefined : matchesAnyPattern(roleName, cfg.exemptRoleNamePatterns);
   if (pattern !== undefined) return { kind: "exempt", pattern };
   const pb = readString(props, "permissionsBoundary");
   if (pb.state === "unknown") return { kind: "unknown" };
   if (pb.state === "absent" || pb.value === "") return { kind: "missing" };
-  const arn = pb.value as string;
-  return asApprovedBoundary(cfg, arn) ? { kind: "approved", arn } : { kind: "other", arn };
+  return assessBoundaryArn(pb.value as string, cfg, account);
+}
+
+/** Pure: whether `arn` is the approved boundary of `account` (undefined: the account cannot be told). */
+export function assessBoundaryArn(
+  arn: string,
+  cfg: BoundaryConfig,
+  account: string | undefined,
+): Extract<RoleBoundaryAssessment, { arn: string }> {
+  const approved = asApprovedBoundary({ ...cfg, boundaryAccountIds: [] }, arn);
+  if (!approved) return { kind: "other", arn };
+  if (account === undefined) return { kind: "account-unknown", arn };
+  return approved.accountId === account ? { kind: "approved", arn } : { kind: "cross-account", arn, accountId: account };
 }
 
 /** Pure: the message for a role that is not compliant, or undefined when it is. */
-export function roleBoundaryFinding(roleLabel: string, a: RoleBoundaryAssessment, cfg: RoleBoundaryConfig): string | undefined {
+export function roleBoundaryFinding(
+  roleLabel: string,
+  a: RoleBoundaryAssessment,
+  cfg: RoleBoundaryConfig,
+  account: string | undefined,
+): string | undefined {
   switch (a.kind) {
     case "exempt":
     case "approved":
       return undefined;
     case "missing":
-      return `${roleLabel} has no permissions boundary; set permissionsBoundary to ${describeApprovedBoundary(cfg)}.`;
-    case "other": {
-      const account = accountOfArn(a.arn)?.accountId;
-      const allowed = account === undefined || cfg.boundaryAccountIds.length === 0 || cfg.boundaryAccountIds.includes(account);
-      const expected = describeApprovedBoundary(cfg, allowed ? account : undefined);
-      return `${roleLabel} carries permissions boundary ${a.arn}, not the approved boundary ${expected}.`;
-    }
+      return `${roleLabel} has no permissions boundary; set permissionsBoundary to ${describeApprovedBoundary(cfg, account)}.`;
+    case "other":
+      return `${roleLabel} carries permissions boundary ${a.arn}, not the approved boundary ${describeApprovedBoundary(cfg, account)}.`;
+    case "cross-account":
+      return (
+        `${roleLabel} carries permissions boundary ${a.arn} of another account; this stack's account is ${a.accountId}, ` +
+        `so its boundary is ${approvedBoundaryArn(cfg, a.accountId, accountOfArn(a.arn)?.partition)}.`
+      );
+    case "account-unknown":
+      return (
+        `${roleLabel} carries permissions boundary ${a.arn}, but the stack's AWS account is unknown, so nothing has checked ` +
+        `that it is this account's boundary and not another account's: ${ACCOUNT_UNKNOWN_FIX}; ` +
+        `or set unknownBoundary to "warn" to accept an advisory finding.`
+      );
     case "unknown":
       return (
         `the permissions boundary of ${roleLabel} is unknown during preview, so nothing has checked it. ` +
@@ -60,18 +103,9 @@ export function roleBoundaryFinding(roleLabel: string, a: RoleBoundaryAssessment
   }
 }
 
-/** The partition and account whose approved boundary a remediation would set, if one can be told. */
-export function remediationAccount(props: Record<string, unknown>, a: RoleBoundaryAssessment, cfg: RoleBoundaryConfig) {
-  const allowed = (account: string) => cfg.boundaryAccountIds.length === 0 || cfg.boundaryAccountIds.includes(account);
-  const fromArn = (arn: string | undefined) => {
-    const p = arn === undefined ? undefined : accountOfArn(arn);
-    return p && allowed(p.accountId) ? p : undefined;
-  };
-  return (
-    (a.kind === "other" ? fromArn(a.arn) : undefined) ??
-    fromArn(knownString(props, "arn")) ??
-    (cfg.boundaryAccountIds.length === 1 ? { partition: "aws", accountId: cfg.boundaryAccountIds[0] } : undefined)
-  );
+/** Findings a configured `unknownBoundary: warn` turns advisory: the pack could not see, rather than saw a wrong value. */
+export function isBlindSpot(a: RoleBoundaryAssessment): boolean {
+  return a.kind === "unknown" || a.kind === "account-unknown";
 }
 
 function roleLabel(args: ResourceValidationArgs): string {
@@ -95,21 +129,22 @@ const configSchema: PolicyConfigSchema = {
 export const iamRoleRequiresPermissionsBoundary: ResourceValidationPolicy = {
   name: "iam-role-requires-permissions-boundary",
   description:
-    "Every IAM role (aws:iam/role:Role, aws-native:iam:Role) carries the approved permissions boundary: the policy of the configured path and name in the role's own account.",
+    "Every IAM role (aws:iam/role:Role, aws-native:iam:Role) carries the approved permissions boundary: the policy of the configured path and name in the stack's own account.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps:
     "Set the role's permissionsBoundary to arn:aws:iam::<account>:policy<boundaryPolicyPath><boundaryPolicyName>, built from known strings. " +
-    "At enforcement level `remediate` the pack sets it itself when it can tell the account (from a wrong boundary's ARN, the role's ARN, or a single boundaryAccountIds entry).",
+    "At enforcement level `remediate` the pack sets it itself when it can tell the stack's account (a single boundaryAccountIds entry, the AWS provider's allowedAccountIds, or the role's ARN).",
   configSchema,
   validateResource: (args, report) => {
     if (!(args.type in ROLE_TYPES)) args.notApplicable(`not an IAM role (${Object.keys(ROLE_TYPES).join(", ")})`);
     const cfg = configOf<RoleBoundaryConfig>(configSchema, args);
-    const a = assessRoleBoundary(args.type, args.props, cfg);
+    const account = roleAccount(args.props, cfg, args.provider);
+    const a = assessRoleBoundary(args.type, args.props, cfg, account);
     if (a.kind === "exempt") args.notApplicable(`role name matches exemptRoleNamePatterns entry "${a.pattern}"`);
-    const message = roleBoundaryFinding(roleLabel(args), a, cfg);
+    const message = roleBoundaryFinding(roleLabel(args), a, cfg, account);
     if (message === undefined) return;
-    if (a.kind === "unknown" && cfg.unknownBoundary === "warn") {
+    if (isBlindSpot(a) && cfg.unknownBoundary === "warn") {
       reportAdvisory(report, iamRoleRequiresPermissionsBoundary.description, message);
     } else {
       report(message);
@@ -118,12 +153,13 @@ export const iamRoleRequiresPermissionsBoundary: ResourceValidationPolicy = {
   remediateResource: (args) => {
     if (!(args.type in ROLE_TYPES)) return undefined;
     const cfg = configOf<RoleBoundaryConfig>(configSchema, args);
-    const a = assessRoleBoundary(args.type, args.props, cfg);
-    if (a.kind !== "missing" && a.kind !== "other") return undefined;
-    const target = remediationAccount(args.props, a, cfg);
-    if (!target) return undefined; // the validation still reports it
+    const account = roleAccount(args.props, cfg, args.provider);
+    const a = assessRoleBoundary(args.type, args.props, cfg, account);
+    if (a.kind !== "missing" && a.kind !== "other" && a.kind !== "cross-account") return undefined;
+    if (account === undefined) return undefined; // the validation still reports it
+    const partition = accountOfArn(knownString(args.props, "arn") ?? "")?.partition ?? "aws";
     // Set in place: the engine's props proxy keeps other (possibly unknown or secret) values as they are.
-    args.props.permissionsBoundary = approvedBoundaryArn(cfg, target.accountId, target.partition);
+    args.props.permissionsBoundary = approvedBoundaryArn(cfg, account, partition);
     return args.props;
   },
 };

@@ -3,7 +3,9 @@ import type { Policies, ResourceValidationPolicy, StackValidationPolicy } from "
 import { iamNoUsersInTargetAccounts } from "./iam-no-users-in-target-accounts";
 import { iamRoleRequiresPermissionsBoundary } from "./iam-role-requires-permissions-boundary";
 import * as pulumiOutput from "@pulumi/pulumi/output";
-import { PolicyRunError, effectiveConfig, runPolicies, toEngineProps, validateConfig, type OfflineResource } from "./offline";
+import { effectiveConfig, validateConfig } from "./config-file";
+import { toEngineProps } from "./engine-props";
+import { PolicyRunError, runPolicies, type OfflineResource } from "./offline";
 import { PACK_NAME, policies } from "./policies";
 import { runOnEngineHandlers } from "./test/engine-server";
 import {
@@ -92,13 +94,16 @@ describe("offline runner", () => {
       const resources = [...fixtures().slice(0, 4), resource("aws:iam/user:User", "intruder", { name: "intruder" })];
       const engine = await runOnEngineHandlers(remediating, resources, PACK_NAME, "0.1.0");
       const offline = await runPolicies(resources, { policies: remediating, packVersion: "0.1.0" });
-      assert.strictEqual(engine.remediations.length, 1);
+      assert.strictEqual(engine.remediations.length, 2);
       assert.deepStrictEqual(
         offline.remediations.map((r) => [r.urn, r.props]),
         engine.remediations.map((r) => [r.urn, r.props]),
       );
-      assert.strictEqual(offline.remediations[0].props.permissionsBoundary, BOUNDARY_ARN);
-      assert.strictEqual(offline.remediations[0].props.tags, UNKNOWN);
+      assert.deepStrictEqual(
+        offline.remediations.map((r) => r.props.permissionsBoundary),
+        [BOUNDARY_ARN, BOUNDARY_ARN],
+      );
+      assert.ok(offline.remediations.some((r) => r.props.tags === UNKNOWN));
       const key = (v: { urn: string; message: string; enforcementLevel: string }) => `${v.urn}|${v.enforcementLevel}|${v.message}`;
       assert.deepStrictEqual(sortBy(offline.violations.map(key), String), sortBy(engine.diagnostics.map(key), String));
       assert.ok(offline.violations.some((v) => v.message.includes('IAM user "intruder"') && v.enforcementLevel === "mandatory"));
@@ -156,17 +161,17 @@ describe("offline runner", () => {
           "iam-no-users-in-target-accounts": { enforcementLevel: "strict", targetProjects: "target-account", targetStackTags: { kind: 1 } },
         }),
         [
-          "iam-role-requires-permisions-boundary: no such policy (the pack has iam-role-requires-permissions-boundary, iam-no-users-in-target-accounts, iam-boundary-policy-integrity, iam-cross-account-trust-requires-mfa, sso-permission-set-requires-permissions-boundary)",
-          'iam-role-requires-permissions-boundary.boundaryPolicyPath: "no-slash" does not match ^/([\\x21-\\x7E]*/)?$',
-          'iam-role-requires-permissions-boundary.unknownBoundary: expected one of "deny", "warn", got "maybe"',
-          'iam-role-requires-permissions-boundary.boundaryAccountIds[0]: "123" does not match ^[0-9]{12}$',
-          "iam-role-requires-permissions-boundary.exemptRoles: no such config key (expected one of boundaryPolicyName, boundaryPolicyPath, boundaryAccountIds, exemptRoleNamePatterns, unknownBoundary)",
-          'iam-no-users-in-target-accounts.enforcementLevel: expected one of advisory, mandatory, remediate, disabled, got "strict"',
-          'iam-no-users-in-target-accounts.targetProjects: expected array, got "target-account"',
-          "iam-no-users-in-target-accounts.targetStackTags.kind: expected string, got 1",
+          '"iam-role-requires-permisions-boundary" is not a policy of the pack; expected one of iam-role-requires-permissions-boundary, iam-no-users-in-target-accounts, iam-boundary-policy-integrity, iam-cross-account-trust-requires-mfa, sso-permission-set-requires-permissions-boundary',
+          '"iam-role-requires-permissions-boundary".boundaryPolicyPath is "no-slash"; expected a match of /^/([\\x21-\\x7E]*/)?$/',
+          '"iam-role-requires-permissions-boundary".unknownBoundary is "maybe"; expected one of "deny", "warn"',
+          '"iam-role-requires-permissions-boundary".boundaryAccountIds[0] is "123"; expected a match of /^[0-9]{12}$/',
+          '"iam-role-requires-permissions-boundary".exemptRoles is not a setting of that policy; expected one of enforcementLevel, boundaryPolicyName, boundaryPolicyPath, boundaryAccountIds, exemptRoleNamePatterns, unknownBoundary',
+          '"iam-no-users-in-target-accounts".enforcementLevel is "strict"; expected one of advisory, mandatory, remediate, disabled',
+          '"iam-no-users-in-target-accounts".targetProjects is "target-account"; expected array',
+          '"iam-no-users-in-target-accounts".targetStackTags.kind is 1; expected string',
         ],
       );
-      assert.deepStrictEqual(validateConfig(policies, []), ["the config must be a JSON object"]);
+      assert.deepStrictEqual(validateConfig(policies, []), ["the config is []; expected a JSON object of policy name -> settings"]);
     });
   });
 

@@ -13,7 +13,6 @@
 import type {
   EnforcementLevel,
   Policies,
-  PolicyConfigSchema,
   PolicyPackConfig,
   PolicyResource,
   PolicyResourceOptions,
@@ -23,10 +22,10 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import type { PolicyConfigJSONSchema, PolicyConfigJSONSchemaDefinition } from "@pulumi/policy/schema";
+import { effectiveConfig } from "./config-file";
+import { freshProps, toEngineProps, unwrap } from "./engine-props";
 import { PACK_NAME, policies as packPolicies } from "./policies";
-import { UnknownValueError, getPulumiType, isResourcePolicy, isStackPolicy, unknownCheckingProxy } from "./sdk";
-import { UNKNOWN_STRING } from "./unknown";
+import { UnknownValueError, getPulumiType, isResourcePolicy, isStackPolicy } from "./sdk";
 
 /** A resource as the engine describes it to a policy pack. */
 export interface OfflineResource {
@@ -42,7 +41,17 @@ export interface OfflineResource {
   readonly opts?: Partial<PolicyResourceOptions>;
   /** Parent URN, for stack validations. */
   readonly parent?: string;
+  /** The resource's provider as the engine describes it (`AnalyzeRequest.provider`): its type, URN, name and inputs. */
+  readonly provider?: OfflineProvider;
   readonly dependencies?: readonly string[];
+}
+
+/** A provider resource, with its inputs in the same form as a resource's props. */
+export interface OfflineProvider {
+  readonly type: string;
+  readonly urn: string;
+  readonly name: string;
+  readonly props: Record<string, unknown>;
 }
 
 /** A finding, as the Pulumi CLI prints it: the policy's description, a newline, the message. */
@@ -101,122 +110,6 @@ export class PolicyRunError extends Error {
   }
 }
 
-/** The config a policy runs with: its enforcement level and the properties `getConfig()` returns. */
-export interface EffectivePolicyConfig {
-  readonly enforcementLevel: EnforcementLevel;
-  readonly props: Record<string, unknown>;
-}
-
-const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
-
-/**
- * Reconciles a `--policy-pack-config` document the way `@pulumi/policy` reads it after the CLI's
- * Configure call: `all` sets every policy's level, a policy's own entry overrides it, and the
- * remaining keys are what `getConfig()` returns (no schema defaults: the policies apply those).
- */
-export function effectiveConfig(
-  policies: Policies,
-  config: PolicyPackConfig = {},
-  packEnforcementLevel: EnforcementLevel = "advisory",
-): Record<string, EffectivePolicyConfig> {
-  const norm = (v: unknown): Record<string, unknown> => (typeof v === "string" ? { enforcementLevel: v } : { ...(v as object) });
-  const all = config.all === undefined ? undefined : (norm(config.all).enforcementLevel as EnforcementLevel | undefined);
-  const out: Record<string, EffectivePolicyConfig> = {};
-  for (const p of policies) {
-    const { enforcementLevel, ...props } = config[p.name] === undefined ? {} : norm(config[p.name]);
-    out[p.name] = {
-      enforcementLevel: (enforcementLevel as EnforcementLevel | undefined) ?? all ?? p.enforcementLevel ?? packEnforcementLevel,
-      props,
-    };
-  }
-  return out;
-}
-
-/**
- * Problems with a `--policy-pack-config` document against the policies' `configSchema`s (the CLI
- * checks the same with JSON Schema before it runs a pack). Unknown policies and keys are errors.
- */
-export function validateConfig(policies: Policies, config: unknown): string[] {
-  if (config === null || typeof config !== "object" || Array.isArray(config)) return ["the config must be a JSON object"];
-  const errors: string[] = [];
-  const byName = new Map(policies.map((p) => [p.name, p]));
-  for (const [name, raw] of Object.entries(config as Record<string, unknown>)) {
-    const policy = byName.get(name);
-    if (name !== "all" && !policy) {
-      errors.push(`${name}: no such policy (the pack has ${[...byName.keys()].join(", ")})`);
-      continue;
-    }
-    if (typeof raw === "string") {
-      if (!ENFORCEMENT_LEVELS.includes(raw as EnforcementLevel))
-        errors.push(`${name}: expected one of ${ENFORCEMENT_LEVELS.join(", ")}, got ${JSON.stringify(raw)}`);
-      continue;
-    }
-    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-      errors.push(`${name}: expected an enforcement level or an object, got ${JSON.stringify(raw)}`);
-      continue;
-    }
-    for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-      if (key === "enforcementLevel") {
-        if (!ENFORCEMENT_LEVELS.includes(value as EnforcementLevel)) {
-          errors.push(`${name}.enforcementLevel: expected one of ${ENFORCEMENT_LEVELS.join(", ")}, got ${JSON.stringify(value)}`);
-        }
-        continue;
-      }
-      const schema: PolicyConfigSchema | undefined = policy?.configSchema;
-      const prop = schema?.properties[key];
-      if (!prop) {
-        const known = Object.keys(schema?.properties ?? {});
-        errors.push(`${name}.${key}: no such config key${known.length ? ` (expected one of ${known.join(", ")})` : ""}`);
-        continue;
-      }
-      errors.push(...schemaErrors(prop, value, `${name}.${key}`));
-    }
-  }
-  return errors;
-}
-
-/** The subset of JSON Schema the pack's config schemas use. */
-function schemaErrors(schema: PolicyConfigJSONSchemaDefinition, value: unknown, at: string): string[] {
-  if (typeof schema === "boolean") return schema ? [] : [`${at}: not allowed`];
-  const s: PolicyConfigJSONSchema = schema;
-  const got = JSON.stringify(value);
-  const types = s.type === undefined ? undefined : Array.isArray(s.type) ? s.type : [s.type];
-  if (types && !types.some((t) => jsonType(value, t))) return [`${at}: expected ${types.join(" or ")}, got ${got}`];
-  if (s.enum && !s.enum.some((e) => JSON.stringify(e) === got))
-    return [`${at}: expected one of ${s.enum.map((e) => JSON.stringify(e)).join(", ")}, got ${got}`];
-  const errors: string[] = [];
-  if (typeof value === "string") {
-    if (s.pattern !== undefined && !new RegExp(s.pattern, "u").test(value)) errors.push(`${at}: ${got} does not match ${s.pattern}`);
-    if (s.minLength !== undefined && value.length < s.minLength) errors.push(`${at}: expected at least ${s.minLength} characters`);
-  }
-  if (Array.isArray(value) && s.items !== undefined && !Array.isArray(s.items)) {
-    const items = s.items;
-    value.forEach((v, i) => errors.push(...schemaErrors(items, v, `${at}[${i}]`)));
-  }
-  if (value !== null && typeof value === "object" && !Array.isArray(value) && s.additionalProperties !== undefined) {
-    const extra = s.additionalProperties;
-    for (const [k, v] of Object.entries(value)) {
-      if (!s.properties?.[k]) errors.push(...schemaErrors(extra, v, `${at}.${k}`));
-    }
-  }
-  return errors;
-}
-
-function jsonType(value: unknown, t: string): boolean {
-  switch (t) {
-    case "array":
-      return Array.isArray(value);
-    case "object":
-      return value !== null && typeof value === "object" && !Array.isArray(value);
-    case "integer":
-      return Number.isInteger(value);
-    case "null":
-      return value === null;
-    default:
-      return typeof value === t;
-  }
-}
-
 class NotApplicableSignal extends Error {
   constructor(readonly reason?: string) {
     super(reason ?? "Policy does not apply");
@@ -246,45 +139,6 @@ function isTypeOf(type: string, resourceClass: unknown): boolean {
   return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
 }
 
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
-/**
- * Props in the engine's wire form: a Pulumi SDK unknown (`output.unknown`, as runtime mocks record
- * it during preview) becomes the unknown sentinel, and a secret (`{sig, value}`) its plain value,
- * as `@pulumi/policy` unwraps it for policies.
- */
-export function toEngineProps(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toEngineProps);
-  if (value !== null && typeof value === "object") {
-    const o = value as Record<string, unknown>;
-    if (o.__pulumiUnknown === true) return UNKNOWN_STRING;
-    if (o[SIG_KEY] === SECRET_SIG && "value" in o) return toEngineProps(o.value);
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = toEngineProps(v);
-    return out;
-  }
-  return value;
-}
-
-/** What the engine hands each validation: a fresh copy, top-level `undefined` dropped, behind the proxy. */
-function freshProps(props: Record<string, unknown>): Record<string, unknown> {
-  return unknownCheckingProxy(JSON.parse(JSON.stringify(props ?? {})) as Record<string, unknown>);
-}
-
-/** Plain JSON of a remediation result: proxies unwrapped without reading through them. */
-function unwrap(value: unknown): unknown {
-  let v = value as { __isSpecialProxy?: boolean; __getSpecialProxyTarget?: unknown } | null;
-  while (v !== null && typeof v === "object" && v.__isSpecialProxy === true) v = v.__getSpecialProxyTarget as typeof v;
-  if (Array.isArray(v)) return v.map(unwrap);
-  if (v !== null && typeof v === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = unwrap(x);
-    return out;
-  }
-  return v;
-}
-
 /** Runs the policies over the resources. Rejects with `PolicyRunError` when a policy throws. */
 export async function runPolicies(resources: readonly OfflineResource[], options: RunOptions = {}): Promise<RunResult> {
   const policies = options.policies ?? packPolicies;
@@ -301,6 +155,7 @@ export async function runPolicies(resources: readonly OfflineResource[], options
     ...r,
     urn: r.urn || `urn:pulumi:${options.stack ?? "stack"}::${options.project ?? "project"}::${r.type}::${r.name}`,
     props: toEngineProps(r.props ?? {}) as Record<string, unknown>,
+    ...(r.provider ? { provider: { ...r.provider, props: toEngineProps(r.provider.props ?? {}) as Record<string, unknown> } } : {}),
   }));
 
   const reporter =
@@ -346,6 +201,7 @@ export async function runPolicies(resources: readonly OfflineResource[], options
     name: r.name,
     props,
     opts: defaultOpts(r.opts, r.parent),
+    ...(r.provider ? { provider: { ...r.provider, props: freshProps(r.provider.props) } } : {}),
     stackTags,
     isType: (c: unknown) => isTypeOf(r.type, c),
     asType: ((c: unknown) => (isTypeOf(r.type, c) ? props : undefined)) as ResourceValidationArgs["asType"],
@@ -438,6 +294,7 @@ export async function runPolicies(resources: readonly OfflineResource[], options
         name: r.name,
         props,
         opts: defaultOpts(r.opts, r.parent),
+        ...(r.provider ? { provider: { ...r.provider, props: freshProps(r.provider.props) } } : {}),
         dependencies: [],
         propertyDependencies: {},
         isType: (c: unknown) => isTypeOf(r.type, c),

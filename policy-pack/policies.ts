@@ -1,5 +1,5 @@
 /**
- * The pack's policies, in the order the pack serves them. Importing this module has no side
+ * The pack's policies, in the order the pack serves them: the one list. Importing this module has no side
  * effects: the offline runner, the audit tool, the README generator and the tests use it;
  * only `index.ts` constructs the `PolicyPack` (which starts a gRPC server).
  */

@@ -243,12 +243,15 @@ describe("governance: pack config per stack, and policy groups", () => {
       ["target-account"],
     );
     const byStack = (name: string) => plans.find((p) => p.stacks.some((s) => s.stack === name))!;
-    assert.equal(byStack("payments").name, `${manifest.name}-security-payments-boundary`);
+    assert.equal(byStack("payments").name, `${manifest.name}-555566667777-security-payments-boundary`);
     assert.equal(byStack("payments").boundary, "/security/payments-boundary");
     assert.deepEqual(byStack("payments").stacks, [{ project: "target-account", stack: "payments" }]);
     assert.equal(byStack("staging").name, byStack("sandbox").name);
-    assert.equal(byStack("jump").name, byStack("sandbox").name, "the jump stack is checked against the default boundary");
-    assert.equal(plans.length, 3);
+    // The same boundary name in another account is another account's boundary: its own group.
+    assert.equal(byStack("jump").boundary, byStack("sandbox").boundary, "the jump stack is checked against the default boundary");
+    assert.notEqual(byStack("jump").name, byStack("sandbox").name);
+    assert.equal(byStack("jump").name, `${manifest.name}-111122223333-jump-permissions-boundary`);
+    assert.equal(plans.length, 4);
   });
 
   it("refuses an org-wide config that names a policy the pack does not have", () => {
@@ -256,7 +259,7 @@ describe("governance: pack config per stack, and policy groups", () => {
       () =>
         packConfigFor(
           { "iam-role-requires-boundary": { exemptRoleNamePatterns: [] } },
-          { boundaryPolicyName: "b", boundaryPolicyPath: "/", targetProjects: ["t"] },
+          { boundaryPolicyName: "b", boundaryPolicyPath: "/", boundaryAccountIds: ["444455556666"], targetProjects: ["t"] },
           policies,
         ),
       (e: unknown) => e instanceof PackConfigError && /"iam-role-requires-boundary" is not a policy of the pack/.test(e.message),
@@ -264,7 +267,7 @@ describe("governance: pack config per stack, and policy groups", () => {
   });
 
   it("refuses a setting the policy does not declare, and a value its schema rejects", () => {
-    const settings = { boundaryPolicyName: "b", boundaryPolicyPath: "/", targetProjects: ["t"] };
+    const settings = { boundaryPolicyName: "b", boundaryPolicyPath: "/", boundaryAccountIds: ["444455556666"], targetProjects: ["t"] };
     assert.throws(
       () => packConfigFor({ "iam-role-requires-permissions-boundary": { exemptRolePatterns: ["x"] } }, settings, policies),
       /"iam-role-requires-permissions-boundary".exemptRolePatterns is not a setting of that policy/,
@@ -284,7 +287,7 @@ describe("governance: pack config per stack, and policy groups", () => {
       () =>
         packConfigFor(
           { "iam-role-requires-permissions-boundary": { boundaryPolicyName: "other" } },
-          { boundaryPolicyName: "b", boundaryPolicyPath: "/", targetProjects: ["t"] },
+          { boundaryPolicyName: "b", boundaryPolicyPath: "/", boundaryAccountIds: ["444455556666"], targetProjects: ["t"] },
           policies,
         ),
       /boundaryPolicyName comes from each stack's file; remove it from the org-wide config/,
@@ -294,21 +297,59 @@ describe("governance: pack config per stack, and policy groups", () => {
   it("keeps an org-wide enforcement level when it adds the stack's settings", () => {
     const config = packConfigFor(
       { "iam-boundary-policy-integrity": "advisory" },
-      { boundaryPolicyName: "b", boundaryPolicyPath: "/p/", targetProjects: ["t"] },
+      { boundaryPolicyName: "b", boundaryPolicyPath: "/p/", boundaryAccountIds: ["444455556666"], targetProjects: ["t"] },
       policies,
     );
     assert.deepEqual(config["iam-boundary-policy-integrity"], {
       enforcementLevel: "advisory",
+      boundaryAccountIds: ["444455556666"],
       boundaryPolicyName: "b",
       boundaryPolicyPath: "/p/",
     });
   });
 
   it("`npm run policy-config` serves the governance stack and refuses a stack that is not committed", () => {
-    assert.deepEqual(policyConfigOf("governance/org").config, policyConfigOf("jump-account/jump").config);
+    // The governance stack deploys to no AWS account; otherwise it gets what the jump stack gets.
+    const withoutAccount = (c: Record<string, unknown>) =>
+      JSON.parse(JSON.stringify(c), (k, v) => (k === "boundaryAccountIds" ? undefined : v)) as Record<string, unknown>;
+    const governance = policyConfigOf("governance/org").config as Record<string, Record<string, unknown>>;
+    assert.deepEqual(governance["iam-role-requires-permissions-boundary"].boundaryAccountIds, []);
+    assert.deepEqual(withoutAccount(governance), withoutAccount(policyConfigOf("jump-account/jump").config));
     assert.throws(
       () => policyConfigOf("target-account/production"),
       /no committed stack target-account\/production; the committed stacks are jump-account\/jump, /,
     );
+  });
+});
+
+describe("governance: each stack's account in the config CI and Pulumi Cloud receive", () => {
+  const policies = loadPackPolicies();
+
+  it("names the stack file's aws:allowedAccountIds account on every policy that checks a boundary", () => {
+    for (const [spec, account] of [
+      ["target-account/seed-target", "444455556666"],
+      ["target-account/sandbox", "555566667777"],
+      ["jump-account/jump", "111122223333"],
+    ] as const) {
+      const config = policyConfigOf(spec).config as Record<string, Record<string, unknown>>;
+      const declaring = policies.filter((p) => p.configSchema?.properties.boundaryAccountIds).map((p) => p.name);
+      assert.ok(declaring.length >= 2, declaring.join(", "));
+      for (const name of declaring) assert.deepEqual(config[name].boundaryAccountIds, [account], `${spec} ${name}`);
+    }
+  });
+
+  it("gives Pulumi Cloud every entry as an object: a bare level and `all` become enforcementLevel", () => {
+    const config = packConfigFor(
+      { all: "advisory", "iam-no-users-in-target-accounts": "mandatory" },
+      { boundaryPolicyName: "b", boundaryPolicyPath: "/", boundaryAccountIds: ["444455556666"], targetProjects: ["t"] },
+      policies,
+    ) as Record<string, unknown>;
+    assert.equal(config.all, undefined);
+    for (const [name, entry] of Object.entries(config)) assert.equal(typeof entry, "object", name);
+    assert.equal((config["iam-no-users-in-target-accounts"] as Record<string, unknown>).enforcementLevel, "mandatory");
+    assert.equal((config["iam-role-requires-permissions-boundary"] as Record<string, unknown>).enforcementLevel, "advisory");
+    assert.deepEqual(packConfigProblems({ "iam-no-users-in-target-accounts": "mandatory" }, policies), [
+      '"iam-no-users-in-target-accounts" is "mandatory"; expected an object such as {"enforcementLevel": "mandatory"} (Pulumi Cloud reads each policy\'s config as an object)',
+    ]);
   });
 });

@@ -38,6 +38,14 @@ export function analyzeRequest(r: OfflineResource): unknown {
   req.setUrn(r.urn);
   req.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
   req.setOptions(new pb.AnalyzerResourceOptions());
+  if (r.provider) {
+    const prov = new pb.AnalyzerProviderResource();
+    prov.setType(r.provider.type);
+    prov.setUrn(r.provider.urn);
+    prov.setName(r.provider.name);
+    prov.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(r.provider.props))));
+    req.setProvider(prov);
+  }
   return req;
 }
 

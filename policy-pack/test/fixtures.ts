@@ -6,7 +6,7 @@
  */
 import type { Policies, PolicyPackConfig, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { articleDocument } from "../../test/fixtures/article";
-import { runPolicies, type OfflineResource, type RunResult } from "../offline";
+import { runPolicies, type OfflineProvider, type OfflineResource, type RunResult } from "../offline";
 
 /** The unknown string the engine sends for a value not known during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -34,8 +34,34 @@ export function urn(type: string, name: string, project = "target-account", stac
   return `urn:pulumi:${stack}::${project}::${type}::${name}`;
 }
 
+/**
+ * The stack's default AWS provider as the engine describes it: its inputs are the stack's `aws:*`
+ * config strings, so `allowedAccountIds` arrives JSON-encoded.
+ */
+export function awsProvider(accountId = TARGET_ACCOUNT, project = "target-account"): OfflineProvider {
+  return {
+    type: "pulumi:providers:aws",
+    urn: urn("pulumi:providers:aws", "default_6_0_0", project),
+    name: "default_6_0_0",
+    props: { region: "us-east-1", allowedAccountIds: JSON.stringify([accountId]) },
+  };
+}
+
+/** A resource of the target stack, deployed by its default provider (pinned to the target account). */
 export function resource(type: string, name: string, props: Record<string, unknown>, project = "target-account"): OfflineResource {
-  return { type, name, urn: urn(type, name, project), props };
+  return {
+    type,
+    name,
+    urn: urn(type, name, project),
+    props,
+    provider: awsProvider(project === "target-account" ? TARGET_ACCOUNT : JUMP_ACCOUNT, project),
+  };
+}
+
+/** The same resource as a runner sees it when nothing tells the stack's account (no config, no pinned provider). */
+export function withoutProvider(r: OfflineResource): OfflineResource {
+  const { provider: _provider, ...rest } = r;
+  return rest;
 }
 
 /** The restricted admin role as the target-account program registers it. */

@@ -3,15 +3,15 @@
  * stacks run under Pulumi's runtime mocks (verify/harness/environment.ts), jump first, its outputs feeding
  * the targets' stack references: all as `pulumi up`, and the targets as `pulumi preview` (their
  * resources' outputs unknown) against a deployed jump stack, which is what a pull request's
- * preview sees. Each stack gets the pack config its own file implies (its boundary's name and path).
+ * preview sees. Each stack gets the pack config CI gives it (`npm run policy-config`: its boundary's
+ * name and path, and its account).
  */
 import * as assert from "assert";
 import * as pulumiOutput from "@pulumi/pulumi/output";
 import { loadEnvironment, planEnvironment, type PlannedEnvironment } from "../../verify/harness/environment";
 import { runStack, stackNames, type StackRun } from "../../verify/harness/mock-run";
+import { packConfigFor } from "../../verify/plan/plan";
 import { runPolicies, type OfflineResource, type RunResult } from "../offline";
-
-const BOUNDARY_KEYS = ["boundaryPolicyName", "boundaryPolicyPath"] as const;
 
 function resourcesOf(run: StackRun): OfflineResource[] {
   return run.resources.map((r) => ({
@@ -24,22 +24,16 @@ function resourcesOf(run: StackRun): OfflineResource[] {
   }));
 }
 
-/** The pack config a stack's file implies: its boundary's name and path for the two boundary policies. */
-function packConfigOf(run: StackRun, config: Readonly<Record<string, string>>) {
-  const boundary: Record<string, string> = {};
-  for (const key of BOUNDARY_KEYS) {
-    const v = config[`${run.project}:${key}`];
-    if (v !== undefined) boundary[key] = v;
-  }
-  return { "iam-role-requires-permissions-boundary": boundary, "iam-boundary-policy-integrity": boundary };
-}
-
 describe("whole program: the pack over the committed stacks under mocks", function () {
   this.timeout(120_000);
   const env = loadEnvironment();
-  const configOf = (run: StackRun) => [env.jump, ...env.targets].find((f) => f.stack === run.stack && f.project === run.project)!.config;
+  const fileOf = (run: StackRun) => [env.jump, ...env.targets].find((f) => f.stack === run.stack && f.project === run.project)!;
   const check = (run: StackRun, resources = resourcesOf(run)): Promise<RunResult> =>
-    runPolicies(resources, { config: packConfigOf(run, configOf(run)), project: run.project, stack: run.stack });
+    runPolicies(resources, {
+      config: packConfigFor(fileOf(run), fileOf(run) === env.jump ? "jump" : "target"),
+      project: run.project,
+      stack: run.stack,
+    });
 
   for (const mode of ["up", "preview"] as const) {
     describe(`as \`pulumi ${mode}\``, () => {

@@ -17,7 +17,8 @@
  */
 import * as fs from "fs";
 import type { PolicyPackConfig } from "@pulumi/policy";
-import { PolicyRunError, runPolicies, validateConfig, type OfflineResource, type Violation } from "../../policy-pack/offline";
+import { validateConfig } from "../../policy-pack/config-file";
+import { PolicyRunError, runPolicies, type OfflineResource, type Violation } from "../../policy-pack/offline";
 import { policies } from "../../policy-pack/policies";
 import { auditSnapshotFiles, isSnapshotInputError, looksLikeSnapshot } from "../snapshot/audit-command";
 
