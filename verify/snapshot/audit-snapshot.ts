@@ -15,6 +15,7 @@
  * snapshot is given with its targets' snapshots, the access proof (who may switch where, with and
  * without MFA), with the stacks' config as the intent.
  */
+import * as path from "path";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { parseTargetConfig, policyArn } from "@jumpenv/shared";
 import { DEFAULT_BOUNDARY_POLICY_NAME } from "../../policy-pack/config";
@@ -70,14 +71,19 @@ function approvedBoundary(config: PolicyPackConfig | undefined): { name: string;
   };
 }
 
+/** A stack file as the user would type it: relative to where the command runs. */
+function shown(file: string): string {
+  return path.relative(process.cwd(), file) || file;
+}
+
 /** Jump or target: from the stack that names the account, else from whether it holds the approved boundary. */
 export function accountRole(snapshot: AccountSnapshot, env: Environment | undefined, config: PolicyPackConfig | undefined): AccountRole {
   const account = snapshot.account;
   if (env && allowedAccount(env.jump) === account) {
-    return { account, kind: "jump", why: `${env.jump.file} names it in aws:allowedAccountIds`, stackFile: env.jump };
+    return { account, kind: "jump", why: `${shown(env.jump.file)} names it in aws:allowedAccountIds`, stackFile: env.jump };
   }
   const target = env?.targets.find((t) => allowedAccount(t) === account);
-  if (target) return { account, kind: "target", why: `${target.file} names it in aws:allowedAccountIds`, stackFile: target };
+  if (target) return { account, kind: "target", why: `${shown(target.file)} names it in aws:allowedAccountIds`, stackFile: target };
   const b = approvedBoundary(config);
   const holds = snapshot.policies.some((p) => p.PolicyName.toLowerCase() === b.name.toLowerCase() && p.Path === b.path);
   return holds

@@ -71,7 +71,7 @@ describe("IAM snapshots of live accounts (npm run audit -- SNAPSHOT)", function 
         assert.deepStrictEqual(report.accounts[0], {
           account: accountOf(file),
           kind: run.project === "jump-account" ? "jump" : "target",
-          why: `${file.file} names it in aws:allowedAccountIds`,
+          why: `${path.relative(process.cwd(), file.file)} names it in aws:allowedAccountIds`,
         });
       }
     });
