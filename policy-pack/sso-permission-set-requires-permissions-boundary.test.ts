@@ -46,6 +46,11 @@ describe("sso-permission-set-requires-permissions-boundary", () => {
       assert.deepStrictEqual(r.violations, []);
     });
 
+    it("passes a set named in exemptPermissionSetNames (documented break-glass), even without a boundary", async () => {
+      const r = await check(policy, program(null), { config: { exemptPermissionSetNames: ["Platform*"] } });
+      assert.deepStrictEqual(r.violations, []);
+    });
+
     it("passes the approved boundary under a configured path", async () => {
       const r = await check(policy, program({ customerManagedPolicyReference: { name: "pb", path: "/guard/" } }), {
         config: { boundaryPolicyName: "pb", boundaryPolicyPath: "/guard/" },

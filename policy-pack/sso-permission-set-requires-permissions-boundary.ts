@@ -1,11 +1,20 @@
 import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { BOUNDARY_CONFIG_PROPERTIES, configOf, unknownModeProperty, type BoundaryConfig, type UnknownMode } from "./config";
+import { matchesAnyPattern } from "./resources";
+import {
+  BOUNDARY_CONFIG_PROPERTIES,
+  NAME_PATTERNS_ITEMS,
+  configOf,
+  unknownModeProperty,
+  type BoundaryConfig,
+  type UnknownMode,
+} from "./config";
 import { knownString, readProp } from "./unknown";
 
 const PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet";
 const BOUNDARY_ATTACHMENT = "aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment";
 
 export interface PermissionSetBoundaryConfig extends Pick<BoundaryConfig, "boundaryPolicyName" | "boundaryPolicyPath"> {
+  readonly exemptPermissionSetNames: readonly string[];
   readonly unknownBoundary: UnknownMode;
 }
 
@@ -35,6 +44,7 @@ export function permissionSetFindings(resources: readonly PolicyResource[], cfg:
   const out: PermissionSetFinding[] = [];
   for (const set of resources.filter((r) => r.type === PERMISSION_SET)) {
     const setName = knownString(set.props, "name");
+    if (setName !== undefined && matchesAnyPattern(setName, cfg.exemptPermissionSetNames) !== undefined) continue;
     const label = setName !== undefined ? `permission set "${setName}"` : `permission set resource "${set.name}"`;
     const fix = `attach the customer managed policy ${approved} with an aws.ssoadmin.PermissionsBoundaryAttachment (customerManagedPolicyReference { name: "${cfg.boundaryPolicyName}", path: "${cfg.boundaryPolicyPath}" })`;
     const attachments = attachmentsOf(set, resources);
@@ -73,6 +83,12 @@ const configSchema: PolicyConfigSchema = {
   properties: {
     boundaryPolicyName: BOUNDARY_CONFIG_PROPERTIES.boundaryPolicyName,
     boundaryPolicyPath: BOUNDARY_CONFIG_PROPERTIES.boundaryPolicyPath,
+    exemptPermissionSetNames: {
+      type: "array",
+      items: NAME_PATTERNS_ITEMS,
+      default: [],
+      description: "Permission set names (with `*` and `?` wildcards) exempt from this policy: documented break-glass sets only.",
+    },
     unknownBoundary: unknownModeProperty("a permission set's boundary reference", "deny"),
   },
 };

@@ -2,7 +2,9 @@
  * `npm run audit -- SNAPSHOT... [--config F] [--env DIR] [--prove] [--json]`: the policy pack over
  * the IAM snapshots of live accounts, with the same policies and wording as for a stack; each
  * violation names the principal's or policy's ARN where a stack's names a URN. Service-linked and
- * IAM Identity Center roles are listed apart: AWS manages them and no boundary can be put on them.
+ * IAM Identity Center roles are listed apart (only their AWS service may change them); the pack
+ * judges the permission set each Identity Center role came from, whose boundary Identity Center
+ * wrote on the role.
  *
  * Whether an account is a Jump or a target account (the pack's no-users policy applies to target
  * accounts only) comes from the stack config: the committed `Pulumi.<stack>.yaml` files, or those
@@ -145,7 +147,8 @@ export async function auditSnapshots(
 
 const AWS_MANAGED_NOTE: Record<AwsManagedRole["kind"], string> = {
   "service-linked": "service-linked role: only its AWS service may change it, so it cannot carry the boundary",
-  "identity-center": "IAM Identity Center permission-set role: Identity Center rewrites it, so it cannot carry the boundary",
+  "identity-center":
+    "IAM Identity Center permission-set role: only Identity Center may change it; its permission set's boundary is checked (sso-permission-set-requires-permissions-boundary)",
 };
 
 export function formatSnapshotText(a: SnapshotAudit): string {

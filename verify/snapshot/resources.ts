@@ -30,7 +30,7 @@ export interface AwsManagedRole {
 
 export interface SnapshotResources {
   readonly resources: readonly SnapshotResource[];
-  /** Service-linked and Identity Center roles: AWS manages them, so they are reported apart. */
+  /** Service-linked and Identity Center roles: AWS manages them, so they are reported apart (an Identity Center role's permission set is judged by the pack). */
   readonly awsManagedRoles: readonly AwsManagedRole[];
 }
 
@@ -121,6 +121,21 @@ export function snapshotResources(snapshot: AccountSnapshot, project: string, st
       },
     );
   }
+  // Identity Center writes its roles from a permission set, boundary included: each one stands
+  // for its set, as the identity-center program registers it (the set, and its boundary
+  // attachment tied to it by the set's ARN), so the pack judges the set it came from.
+  const permissionSetOf = (roleName: string, roleArn: string, boundaryArn: string | undefined): void => {
+    const set = /^AWSReservedSSO_(.+)_[0-9a-f]{16}$/.exec(roleName)?.[1] ?? roleName;
+    add("aws:ssoadmin/permissionSet:PermissionSet", `permission-set/${roleName}`, roleArn, { name: set, arn: roleArn });
+    if (!boundaryArn) return;
+    const customer = /^arn:aws[a-z-]*:iam::\d{12}:policy(\/(?:.*\/)?)([^/]+)$/.exec(boundaryArn);
+    add("aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment", `permission-set/${roleName}/boundary`, roleArn, {
+      permissionSetArn: roleArn,
+      permissionsBoundary: customer
+        ? { customerManagedPolicyReference: { name: customer[2], path: customer[1] } }
+        : { managedPolicyArn: boundaryArn },
+    });
+  };
   const awsManagedRoles: AwsManagedRole[] = [];
   for (const r of snapshot.roles) {
     const kind = awsManagedRoleKind(r);
@@ -130,6 +145,7 @@ export function snapshotResources(snapshot: AccountSnapshot, project: string, st
         kind,
         ...(r.PermissionsBoundary ? { boundaryArn: r.PermissionsBoundary.PermissionsBoundaryArn } : {}),
       });
+      if (kind === "identity-center") permissionSetOf(r.RoleName, r.Arn, r.PermissionsBoundary?.PermissionsBoundaryArn);
       continue;
     }
     add("aws:iam/role:Role", `role${r.Path}${r.RoleName}`, r.Arn, {

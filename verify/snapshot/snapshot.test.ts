@@ -180,7 +180,7 @@ describe("IAM snapshots of live accounts (npm run audit -- SNAPSHOT)", function 
   });
 
   describe("a larger console-built account (raw API pages, service-linked and Identity Center roles)", () => {
-    it("reports AWS's own roles apart, and only the account's own drift as violations", async () => {
+    it("reports AWS's own roles apart, and the account's own drift and unbounded permission sets as violations", async () => {
       const r = await audit(...CONSOLE_TARGET, "--json");
       assert.strictEqual(r.code, 1, r.err);
       const report = JSON.parse(r.out);
@@ -189,8 +189,18 @@ describe("IAM snapshots of live accounts (npm run audit -- SNAPSHOT)", function 
         [
           ["iam-role-requires-permissions-boundary", "arn:aws:iam::444455556666:role/OrganizationAccountAccessRole"],
           ["iam-cross-account-trust-requires-mfa", "arn:aws:iam::444455556666:role/OrganizationAccountAccessRole"],
+          // Identity Center gives these roles AdministratorAccess and ReadOnlyAccess with no boundary: their sets have none.
+          [
+            "sso-permission-set-requires-permissions-boundary",
+            "arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0a1b2c3d4e5f6a7b",
+          ],
+          [
+            "sso-permission-set-requires-permissions-boundary",
+            "arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ReadOnly_1a2b3c4d5e6f7a8b",
+          ],
         ],
       );
+      assert.match(report.violations[2].message, /permission set "AdministratorAccess" has no permissions boundary/);
       assert.deepStrictEqual(
         report.awsManagedRoles.map((x: { arn: string; kind: string }) => [x.kind, x.arn.split("/").pop()]),
         [
@@ -203,8 +213,28 @@ describe("IAM snapshots of live accounts (npm run audit -- SNAPSHOT)", function 
       );
     });
 
-    it("audits clean once the break-glass role is exempted in --config, as for a stack", async () => {
+    it("passes an Identity Center role that carries the approved boundary, and refuses one bounded by another policy", async () => {
+      const page = JSON.parse(fs.readFileSync(CONSOLE_TARGET[1], "utf8")) as Snapshot & { RoleDetailList: Record<string, unknown>[] };
+      const bound = (arn: string) => ({ PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: arn });
+      page.RoleDetailList[0].PermissionsBoundary = bound("arn:aws:iam::444455556666:policy/test-pb-policy");
+      page.RoleDetailList[1].PermissionsBoundary = bound("arn:aws:iam::444455556666:policy/permissive");
+      const r = await audit(CONSOLE_TARGET[0], write("bounded-page-2.json", page), "--json");
+      const sso = JSON.parse(r.out).violations.filter(
+        (v: { policy: string }) => v.policy === "sso-permission-set-requires-permissions-boundary",
+      );
+      assert.deepStrictEqual(
+        sso.map((v: { arn: string }) => v.arn.split("/").pop()),
+        ["AWSReservedSSO_ReadOnly_1a2b3c4d5e6f7a8b"],
+      );
+      assert.match(sso[0].message, /permission set "ReadOnly" is bounded by \/permissive, not the approved boundary \/test-pb-policy/);
+    });
+
+    it("audits clean once the break-glass role and permission sets are exempted in --config, as for a stack", async () => {
       const config = write("console-config.json", {
+        "sso-permission-set-requires-permissions-boundary": {
+          boundaryPolicyName: "test-pb-policy",
+          exemptPermissionSetNames: ["AdministratorAccess", "ReadOnly"],
+        },
         "iam-role-requires-permissions-boundary": {
           boundaryPolicyName: "test-pb-policy",
           exemptRoleNamePatterns: ["OrganizationAccountAccessRole"],
