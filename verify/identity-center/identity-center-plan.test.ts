@@ -5,6 +5,8 @@ import { ProgramError, runStack } from "../harness/mock-run";
 import { planAndProve } from "../plan/plan";
 import { planHolds } from "../plan/report";
 import { SSO_TYPES } from "./provisioning";
+import { boundaryPolicy, roleArn, SSO_ROLE_PATH, ssoRolesPattern } from "@jumpenv/shared";
+import { PROFILES, REFERENCE_SCENARIO, runCatalogue } from "../escalations/evaluate";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "identity-center");
 
@@ -107,5 +109,44 @@ describe("IAM Identity Center (examples/identity-center)", function () {
     assert.ok(
       !(await shieldOf(withConfig(workloads, { "target-account:identityCenter": undefined }))).some((a) => a.includes("aws-reserved")),
     );
+  });
+
+  it("under each profile, the catalogue ends the same for an Identity Center role as for the restricted admin role, but for IAM's own protection of /aws-reserved/ roles", async () => {
+    const s = REFERENCE_SCENARIO;
+    const sso = { ...s, restrictedRole: { name: "AWSReservedSSO_PlatformAdmin_0123456789abcdef", path: SSO_ROLE_PATH } };
+    for (const profile of PROFILES) {
+      // One account served both ways: one boundary, shielding the restricted role and Identity Center's roles.
+      const boundary = boundaryPolicy(profile, {
+        boundaryArn: s.boundaryArn,
+        accountId: s.accountId,
+        shieldedRoleArns: [
+          roleArn(s.accountId, s.restrictedRole.path, s.restrictedRole.name),
+          roleArn(s.accountId, "/", s.protectedRoleName),
+          ssoRolesPattern(s.accountId),
+        ],
+        delegatedPath: s.delegatedPath,
+      });
+      const restricted = await runCatalogue(s, boundary);
+      const provisioned = await runCatalogue(sso, boundary);
+      const differ = restricted.methods.map((m, i) => [m.method.id, m.status, provisioned.methods[i].status]).filter(([, a, b]) => a !== b);
+      assert.deepEqual(
+        differ,
+        profile === "hardened"
+          ? []
+          : [
+              ["edit-restricted-role-trust", "open", "blocked"],
+              ["detach-restricted-role-policy", "open", "blocked"],
+              ["delete-restricted-role", "open", "blocked"],
+            ],
+        profile,
+      );
+      // What blocks them for the Identity Center role under seed is IAM itself, not the boundary (no statement decided).
+      for (const m of provisioned.methods.filter((x) => differ.some(([id]) => id === x.method.id)))
+        assert.deepEqual(m.steps[0].verdict.reasons, [], m.method.id);
+      assert.deepEqual(
+        provisioned.tasks.map((t) => t.allowed),
+        restricted.tasks.map((t) => t.allowed),
+      );
+    }
   });
 });
