@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { benchGenerated, renderRows } from "./bench";
+import { median, renderStart, renderTest, tracedStart } from "./speed";
 
 describe("npm run bench (bench/bench.ts)", () => {
   it("plans a generated environment through the --env loader and reports its cost", async () => {
@@ -11,5 +12,35 @@ describe("npm run bench (bench/bench.ts)", () => {
     const table = renderRows([row]).split("\n");
     assert.match(table[0], /^environment +stacks +resources +plan +per stack +pack +access proof +checks +checks\/s +failed$/);
     assert.match(table[1], /^generated: 2 targets, 3 users +3 +\d+ +\d+\.\d\d s +\d+ ms +\d+\.\d\d s +\d+\.\d\d s +\d+ +\d+ +0$/);
+  });
+});
+
+describe("the speed a user feels (bench/speed.ts)", () => {
+  it("traces the packages npm start loads and its peak memory, in the npm start process only", () => {
+    const r = tracedStart(["--help"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^usage: npm start/);
+    for (const p of ["@pulumi/pulumi", "@pulumi/policy", "@cloud-copilot/iam-simulate", "sucrase/register/ts"])
+      assert.ok(r.packages.includes(p), p);
+    assert.ok(!r.packages.some((p) => p.startsWith(".") || p.startsWith("node:")), r.packages.join(" "));
+    assert.ok(r.maxRssBytes > 10 * 1024 ** 2 && r.maxRssBytes < 4 * 1024 ** 3, String(r.maxRssBytes));
+  });
+
+  it("prints each figure beside its goal and floor, and says when one is missed", () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+    const fast = renderStart({ runs: 5, startSeconds: 2, floorSeconds: 1.25, packages: ["a", "b"] });
+    assert.deepEqual(fast, [
+      "npm start (example), median of 5: 2.00 s  goal <= 2.50 s: meets",
+      "  floor, node loading the 2 packages npm start loads: 1.25 s; ratio 1.60x  goal <= 2x: meets",
+    ]);
+    const slow = renderStart({ runs: 5, startSeconds: 3, floorSeconds: 1.25, packages: ["a", "b"] });
+    assert.match(slow[0], /goal <= 2\.50 s: MISSES$/);
+    assert.match(slow[1], /ratio 2\.40x {2}goal <= 2x: MISSES$/);
+    assert.match(
+      renderTest({ seconds: 45, status: 0, summary: "400 passing (40s)" })[0],
+      /: 45\.00 s, exit 0 \(400 passing \(40s\)\) {2}goal <= 60 s: meets$/,
+    );
+    assert.match(renderTest({ seconds: 45, status: 1, summary: "1 failing" })[0], /MISSES$/);
   });
 });

@@ -4,8 +4,14 @@
  * the same `--env` loader), it prints the wall time of planning the stacks under mocks (and per
  * stack), of the policy pack, of the access proof, and the evaluator's checks per second.
  *
- *   npm run bench                    sizes 10 and 50
+ * Then the speed a user feels, each figure beside its goal and floor (bench/speed.ts): `npm start`
+ * against the time to load its own dependencies, `npm test`, and with `--scale` the 1,000 x 1,000
+ * plan and its `--json` form.
+ *
+ *   npm run bench                    sizes 10 and 50, npm start, npm test
  *   npm run bench -- 10 100 --users 20
+ *   npm run bench -- --no-test       without timing npm test (about a minute)
+ *   npm run bench -- --scale         also the 1,000 x 1,000 plan (minutes)
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -16,6 +22,7 @@ import { generateEnvironment, writeEnvironment } from "../verify/harness/generat
 import { loadEnvironment } from "../verify/harness/environment";
 import { planAndProve } from "../verify/plan/plan";
 import type { PlanReport } from "../verify/plan/report";
+import { loadLine, renderScaleRuns, renderStart, renderTest, scaleRuns, startFigures, testSeconds } from "./speed";
 
 export interface BenchRow {
   readonly label: string;
@@ -95,13 +102,17 @@ export function renderRows(rows: readonly BenchRow[]): string {
 export async function main(argv: readonly string[]): Promise<number> {
   const sizes: number[] = [];
   let users = 10;
+  let suite = true;
+  let scale = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--users") users = Number(argv[++i]);
+    else if (argv[i] === "--no-test") suite = false;
+    else if (argv[i] === "--scale") scale = true;
     else sizes.push(Number(argv[i]));
   }
   if (sizes.length === 0) sizes.push(10, 50);
   if (![...sizes, users].every((n) => Number.isInteger(n) && n > 0)) {
-    process.stderr.write("error: usage: npm run bench -- [TARGETS...] [--users N]\n");
+    process.stderr.write("error: usage: npm run bench -- [TARGETS...] [--users N] [--no-test] [--scale]\n");
     return 2;
   }
   process.stdout.write(`Offline plan benchmark (Node ${process.version}, ${os.cpus()[0]?.model ?? "cpu"}); warming up...\n`);
@@ -114,8 +125,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   );
   process.stdout.write(`evaluator alone, one role-session request 2000 times: ${Math.round(await evaluatorThroughput())} checks/s\n`);
   process.stdout.write(`\nScale (names at IAM's maximum, 3 groups, 2 role kinds per account, hardened boundaries):\n`);
-  const scale = [];
-  for (const n of [10, 100, 1000]) scale.push(await benchScale(n));
-  process.stdout.write(`${renderScale(scale)}\n`);
-  return rows.some((r) => r.failed > 0) || scale.some((r) => r.problems > 0) ? 1 : 0;
+  const scaleRows = [];
+  for (const n of [10, 100, 1000]) scaleRows.push(await benchScale(n));
+  process.stdout.write(`${renderScale(scaleRows)}\n`);
+
+  process.stdout.write(`\nThe speed a user feels (goal and floor beside each figure; ${loadLine()}):\n`);
+  for (const line of renderStart(startFigures())) process.stdout.write(`${line}\n`);
+  if (suite) for (const line of renderTest(testSeconds())) process.stdout.write(`${line}\n`);
+  if (scale) {
+    process.stdout.write(`(generating 1,000 x 1,000 and planning it twice; ${loadLine()})\n`);
+    for (const line of renderScaleRuns(scaleRuns())) process.stdout.write(`${line}\n`);
+    process.stdout.write(`${loadLine()}\n`);
+  } else process.stdout.write("1,000 x 1,000 plan: npm run bench -- --scale (minutes; docs/scale.md has the last figures)\n");
+  return rows.some((r) => r.failed > 0) || scaleRows.some((r) => r.problems > 0) ? 1 : 0;
 }

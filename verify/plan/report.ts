@@ -244,6 +244,11 @@ export function renderText(r: PlanReport): string {
     out.push("");
   }
 
+  // Where the time went, so a slow run says which part to look at (npm run bench reads it too).
+  const rate = r.seconds.evaluate > 0 ? Math.round(r.checks.length / r.seconds.evaluate) : 0;
+  out.push(
+    `Time: plan ${r.seconds.plan.toFixed(1)} s, policy pack ${r.seconds.pack.toFixed(1)} s, access proof ${r.seconds.access.toFixed(1)} s (${r.checks.length} checks evaluated at ${rate} checks/s)`,
+  );
   const seconds = `${(r.seconds.plan + r.seconds.pack + r.seconds.access).toFixed(1)} s`;
   const violations = r.violations.filter((v) => v.enforcementLevel === "mandatory").length;
   const summary = `${plural(r.stacks.length, "stack")}, ${plural(resources, "resource")}, ${plural(violations, "violation")}, ${r.checks.length - failed.length}/${r.checks.length} access checks hold (${seconds})`;
