@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { loadEnvironment, planEnvironment, REPO_ROOT, type PlannedEnvironment } from "../harness/environment";
 import type { StackFile, StackRun } from "../harness/mock-run";
+import { credentialReportJson } from "../snapshot/credential-report";
 import { snapshotOfRun } from "../snapshot/serialise";
 import { readSnapshots } from "../snapshot/snapshot";
 import { adoptPlan, main, type ImportFile, type ImportSpec } from "./adopt";
@@ -177,6 +178,39 @@ describe("npm run adopt: the file `pulumi import --file` takes, from snapshots o
     );
     assert.deepStrictEqual(p.unmanaged, ["arn:aws:iam::111122223333:user/dave"]);
     assert.deepStrictEqual(p.membershipRemovals, [{ group: "test-pb-group", user: "dave" }]);
+  });
+
+  it("with the credential report: login profiles confirmed or created, and the users without MFA named", async () => {
+    const arn = (u: string) => `arn:aws:iam::111122223333:user/${u}`;
+    const report = credentialReportJson(
+      [
+        { user: "test-pb-user", arn: arn("test-pb-user"), passwordEnabled: true, mfaActive: true, activeAccessKeys: 0 },
+        { user: "alice", arn: arn("alice"), passwordEnabled: true, mfaActive: false, activeAccessKeys: 0 },
+        { user: "carol", arn: arn("carol"), passwordEnabled: false, mfaActive: false, activeAccessKeys: 0 },
+      ],
+      "111122223333",
+    );
+    const r = await adopt(
+      write("cr-jump.json", snapshot(jump)),
+      write("cr-jump-report.json", report),
+      "--out",
+      path.join(dir, "cr"),
+      "--json",
+    );
+    assert.strictEqual(r.code, 0, r.err);
+    const [p] = JSON.parse(r.out).stacks;
+    assert.deepStrictEqual(
+      p.toCreate.map((x: { name: string }) => x.name),
+      ["jump-user-carol-login"],
+    );
+    assert.deepStrictEqual(
+      p.unconfirmed.map((x: { name: string }) => x.name),
+      ["jump-password-policy"],
+    );
+    assert.deepStrictEqual(p.withoutMfa, ["alice", "carol"]);
+    const file = JSON.parse(fs.readFileSync(path.join(dir, "cr", "jump-account.jump.import.json"), "utf8")) as ImportFile;
+    assert.ok(file.resources.some((x) => x.name === "jump-user-alice-login" && x.id === "alice"));
+    assert.ok(!file.resources.some((x) => x.name === "jump-user-carol-login"));
   });
 
   it("refuses an account no stack file names, in one line", async () => {

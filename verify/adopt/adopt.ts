@@ -57,6 +57,8 @@ export interface AdoptPlan {
   readonly unmanaged: readonly string[];
   /** What the stack never manages (passwords, MFA devices, for a stack with users), and what the user does instead. */
   readonly leftToUsers: readonly { readonly what: string; readonly instead: string }[];
+  /** Users of the stack the credential report shows without an MFA device (they cannot switch role until they add one). */
+  readonly withoutMfa: readonly string[];
   /** Members the program's exclusive group memberships would remove. */
   readonly membershipRemovals: readonly { readonly group: string; readonly user: string }[];
 }
@@ -145,6 +147,7 @@ export function adoptPlan(run: StackRun, account: string, snapshot: AccountSnaps
     replacements,
     unmanaged,
     membershipRemovals,
+    withoutMfa: (snapshot.credentials ?? []).filter((c) => !c.mfaActive && users.has(lower(c.user))).map((c) => c.user),
     leftToUsers: run.resources.some((r) => r.type === "aws:iam/user:User") ? LEFT_TO_USERS : [],
   };
 }
@@ -219,6 +222,10 @@ export function renderText(plans: readonly AdoptPlan[], out: string): string {
       p.membershipRemovals.map((m) => `${m.user} from ${m.group}`),
     );
     section("in the account, not managed by this stack (left as they are)", p.unmanaged);
+    section(
+      "without an MFA device (the credential report): they set one up at their next sign-in before they can switch role",
+      p.withoutMfa,
+    );
     lines.push("");
   }
   return lines.join("\n");

@@ -80,10 +80,11 @@ export const IMPORT_RULES: Readonly<Record<string, ImportRule>> = {
   "aws:iam/userLoginProfile:UserLoginProfile": {
     documented: "import IAM User Login Profiles without password information via the IAM User name",
     id: (p) => s(p.user),
-    exists: (p, snap) =>
-      snap.users.some((x) => same(x.UserName, s(p.user)))
-        ? `the snapshot does not list login profiles: check with \`aws iam get-login-profile --user-name ${s(p.user)}\`, and drop this entry if the user has no console password`
-        : false,
+    exists: (p, snap) => {
+      if (!snap.users.some((x) => same(x.UserName, s(p.user)))) return false;
+      if (snap.credentials) return snap.credentials.some((c) => same(c.user, s(p.user)) && c.passwordEnabled);
+      return `the snapshot does not say who has a console password: give the credential report (\`aws iam get-credential-report\`), or check with \`aws iam get-login-profile --user-name ${s(p.user)}\` and drop this entry if the user has none`;
+    },
   },
   "aws:iam/accountPasswordPolicy:AccountPasswordPolicy": {
     documented: "import IAM Account Password Policy using the word `iam-account-password-policy`",

@@ -109,6 +109,14 @@ export function snapshotResources(snapshot: AccountSnapshot, project: string, st
       });
     }
   }
+  // The credential report tells of console passwords and of keys list-access-keys did not list.
+  for (const c of snapshot.credentials ?? []) {
+    if (c.passwordEnabled) add("aws:iam/userLoginProfile:UserLoginProfile", `user/${c.user}/login-profile`, c.arn, { user: c.user });
+    const listed = snapshot.accessKeys.filter((k) => k.UserName === c.user).length;
+    for (let i = listed; i < c.activeAccessKeys; i++) {
+      add("aws:iam/accessKey:AccessKey", `user/${c.user}/access-key-${i + 1}`, c.arn, { user: c.user, status: "Active" });
+    }
+  }
   for (const k of snapshot.accessKeys.filter((x) => !snapshot.users.some((u) => u.UserName === x.UserName))) {
     // A key of a user the snapshot does not list still tells of a user in this account.
     add(

@@ -6,6 +6,7 @@ import { main } from "../audit/audit";
 import { loadEnvironment, planEnvironment, type PlannedEnvironment } from "../harness/environment";
 import type { StackFile, StackRun } from "../harness/mock-run";
 import { paginate, snapshotOfRun } from "./serialise";
+import { credentialReportJson, parseCredentialReport } from "./credential-report";
 import { decodeDocument, readSnapshots } from "./snapshot";
 
 const FIXTURES = path.join(__dirname, "fixtures");
@@ -177,6 +178,43 @@ describe("IAM snapshots of live accounts (npm run audit -- SNAPSHOT)", function 
       [["iam-no-users-in-target-accounts", "arn:aws:iam::444455556666:user/legacy-ci"]],
     );
     assert.match(v[0].message, /IAM access key/);
+  });
+
+  it("the credential report: a console password and an access key of a user in a target account are violations, named by the user's ARN", async () => {
+    const s = snapshot("seed-target");
+    const bob = "arn:aws:iam::444455556666:user/bob";
+    s.UserDetailList.push({
+      Path: "/",
+      UserName: "bob",
+      Arn: bob,
+      UserPolicyList: [],
+      GroupList: [],
+      AttachedManagedPolicies: [],
+      Tags: [],
+    });
+    const report = credentialReportJson(
+      [{ user: "bob", arn: bob, passwordEnabled: true, mfaActive: false, activeAccessKeys: 1 }],
+      "444455556666",
+    );
+    const r = await audit(write("cr-target.json", s), write("cr-report.json", report), "--json");
+    assert.strictEqual(r.code, 1);
+    const v = JSON.parse(r.out).violations as { policy: string; arn: string; message: string }[];
+    assert.deepStrictEqual(
+      v.map((x) => [x.policy, x.arn, /IAM (user login profile|access key|user) /.exec(x.message.split("\n")[1])?.[1]]),
+      [
+        ["iam-no-users-in-target-accounts", bob, "user"],
+        ["iam-no-users-in-target-accounts", bob, "user login profile"],
+        ["iam-no-users-in-target-accounts", bob, "access key"],
+      ],
+    );
+    const alone = await audit(path.join(dir, "cr-report.json"));
+    assert.strictEqual(alone.code, 2);
+    assert.match(alone.err, /only a credential report of account 444455556666/);
+  });
+
+  it("reads the credential report's CSV as AWS writes it (quoted names, the root row left out)", () => {
+    const rows = [{ user: "a,b", arn: "arn:aws:iam::444455556666:user/a,b", passwordEnabled: false, mfaActive: true, activeAccessKeys: 2 }];
+    assert.deepStrictEqual(parseCredentialReport(credentialReportJson(rows, "444455556666"), "r.json"), rows);
   });
 
   describe("a larger console-built account (raw API pages, service-linked and Identity Center roles)", () => {

@@ -6,9 +6,11 @@
  * both are accepted. A dump taken with `--no-paginate` or `--max-items` comes in pages
  * (`IsTruncated`, `Marker`); the pages of one account merge into one snapshot.
  *
- * `aws iam get-account-authorization-details` lists no access keys: the output of
- * `aws iam list-access-keys --user-name NAME` (`AccessKeyMetadata[]`) is read beside it.
+ * `aws iam get-account-authorization-details` lists no access keys, console passwords or MFA
+ * devices: the credential report (`aws iam get-credential-report`) and the output of
+ * `aws iam list-access-keys --user-name NAME` (`AccessKeyMetadata[]`) are read beside it.
  */
+import { CredentialReportError, isCredentialReport, parseCredentialReport, type CredentialRow } from "./credential-report";
 
 /** A policy document as IAM holds it: always decoded to a value here. */
 export type Document = unknown;
@@ -87,6 +89,8 @@ export interface AccountSnapshot {
   /** Customer managed policies of the account (AWS managed ones are known by ARN). */
   readonly policies: readonly ManagedPolicyDetail[];
   readonly accessKeys: readonly AccessKey[];
+  /** The credential report's rows, when one was given (undefined: nothing is known of passwords and MFA). */
+  readonly credentials?: readonly CredentialRow[];
 }
 
 /** The snapshot could not be used; the message is one line naming the file and the key. */
@@ -98,7 +102,7 @@ const LIST_KEYS = ["UserDetailList", "GroupDetailList", "RoleDetailList", "Polic
 export function isSnapshotDocument(doc: unknown): boolean {
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return false;
   const o = doc as Record<string, unknown>;
-  return LIST_KEYS.some((k) => Array.isArray(o[k])) || Array.isArray(o.AccessKeyMetadata);
+  return LIST_KEYS.some((k) => Array.isArray(o[k])) || Array.isArray(o.AccessKeyMetadata) || isCredentialReport(o);
 }
 
 /**
@@ -133,6 +137,7 @@ interface Page {
   readonly roles: RoleDetail[];
   readonly policies: ManagedPolicyDetail[];
   readonly accessKeys: AccessKey[];
+  readonly credentials?: CredentialRow[];
 }
 
 function list(o: Record<string, unknown>, key: string, where: string): Record<string, unknown>[] {
@@ -184,10 +189,27 @@ function tags(o: Record<string, unknown>, where: string): Tag[] {
 export function parsePage(doc: unknown, file: string): Page {
   if (!isSnapshotDocument(doc)) {
     throw new SnapshotError(
-      `${file} is not an IAM snapshot: expected the JSON of \`aws iam get-account-authorization-details\` (UserDetailList, GroupDetailList, RoleDetailList, Policies) or of \`aws iam list-access-keys\` (AccessKeyMetadata)`,
+      `${file} is not an IAM snapshot: expected the JSON of \`aws iam get-account-authorization-details\` (UserDetailList, GroupDetailList, RoleDetailList, Policies), \`aws iam get-credential-report\` (Content, ReportFormat text/csv) or \`aws iam list-access-keys\` (AccessKeyMetadata)`,
     );
   }
   const o = doc as Record<string, unknown>;
+  if (isCredentialReport(o)) {
+    try {
+      return {
+        file,
+        truncated: false,
+        users: [],
+        groups: [],
+        roles: [],
+        policies: [],
+        accessKeys: [],
+        credentials: parseCredentialReport(o, file),
+      };
+    } catch (e) {
+      if (e instanceof CredentialReportError) throw new SnapshotError(e.message);
+      throw e;
+    }
+  }
   const users = list(o, "UserDetailList", file).map((u, i): UserDetail => {
     const at = `${file}: UserDetailList[${i}]`;
     const groupList = u.GroupList === undefined ? [] : u.GroupList;
@@ -261,7 +283,13 @@ const ACCOUNT_OF_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):/;
 /** The accounts a page's ARNs name (AWS managed policies, `arn:aws:iam::aws:...`, name none). */
 function accountsOf(page: Page): Set<string> {
   const out = new Set<string>();
-  for (const e of [...page.users, ...page.groups, ...page.roles, ...page.policies]) {
+  for (const e of [
+    ...page.users,
+    ...page.groups,
+    ...page.roles,
+    ...page.policies,
+    ...(page.credentials ?? []).map((c) => ({ Arn: c.arn })),
+  ]) {
     const m = ACCOUNT_OF_ARN.exec(e.Arn);
     if (m) out.add(m[1]);
   }
@@ -307,8 +335,15 @@ export function mergePages(pages: readonly Page[]): AccountSnapshot[] {
   const out: AccountSnapshot[] = [];
   for (const [account, accountPages] of byAccount) {
     const all = [...accountPages, ...keysOnly];
-    const truncated = accountPages.filter((p) => p.truncated);
-    if (truncated.length >= accountPages.length) {
+    const reports = all.filter((p) => p.credentials !== undefined);
+    const detailPages = accountPages.filter((p) => p.credentials === undefined);
+    if (detailPages.length === 0) {
+      throw new SnapshotError(
+        `${accountPages.map((p) => p.file).join(", ")}: only a credential report of account ${account}; give its \`aws iam get-account-authorization-details\` too`,
+      );
+    }
+    const truncated = detailPages.filter((p) => p.truncated);
+    if (truncated.length >= detailPages.length) {
       throw new SnapshotError(
         `the snapshot of account ${account} is incomplete: ${truncated.map((p) => p.file).join(", ")} ${truncated.length === 1 ? "says" : "say"} IsTruncated true, and no file holds the last page; pass every page (or run the command without --max-items/--no-paginate)`,
       );
@@ -321,6 +356,7 @@ export function mergePages(pages: readonly Page[]): AccountSnapshot[] {
       roles: byArn(all.flatMap((p) => p.roles)),
       policies: byArn(all.flatMap((p) => p.policies)).filter((p) => ACCOUNT_OF_ARN.test(p.Arn)),
       accessKeys: [...new Map(all.flatMap((p) => p.accessKeys).map((k) => [k.AccessKeyId, k])).values()],
+      ...(reports.length > 0 ? { credentials: reports.flatMap((p) => p.credentials!) } : {}),
     });
   }
   return out.sort((a, b) => a.account.localeCompare(b.account));
