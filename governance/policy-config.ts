@@ -6,16 +6,16 @@
  * it writes the JSON to FILE and prints `key=value` lines for `$GITHUB_OUTPUT` instead:
  * `policy-config` (the file), `account-id` and `region` (from the stack file; not for the
  * governance stack, which needs no AWS account).
- * `<folder>` is `jump-account`, `target-account` or `governance` (the root project).
+ * `<folder>` is `jump-account`, `target-account`, `identity-center` or `governance` (the root project).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { packConfigFor, readBaseConfig, PackConfigError, type PolicyPackConfig } from "./pack-config";
 import { packConfigOfStack, targetProjects } from "./enforcement-plan";
 import { loadPackPolicies } from "./pack";
-import { accountIdOf, committedStacks, defaultBoundary, regionOf, REPO_ROOT, type CommittedStack } from "./stacks";
+import { accountIdOf, committedStacks, defaultBoundary, regionOf, REPO_ROOT, stacksIn, type CommittedStack } from "./stacks";
 
-const USAGE = "usage: npm run --silent policy-config -- <jump-account|target-account|governance>/<stack> [--out FILE]";
+const USAGE = "usage: npm run --silent policy-config -- <jump-account|target-account|identity-center|governance>/<stack> [--out FILE]";
 
 export interface PolicyConfigResult {
   readonly config: PolicyPackConfig;
@@ -39,7 +39,9 @@ export function policyConfigOf(spec: string): PolicyConfigResult {
       ),
     };
   }
-  const stacks = committedStacks();
+  // The identity-center stack is the user's own (the repository commits only its example): its
+  // pack config names the boundary its permission sets must reference.
+  const stacks = [...committedStacks(), ...stacksIn("identity-center", path.join(REPO_ROOT, "identity-center"))];
   const stack = stacks.find((s) => s.dir === folder && s.stack === stackName);
   if (!stack) {
     throw new Error(`no committed stack ${spec}; the committed stacks are ${stacks.map((s) => `${s.dir}/${s.stack}`).join(", ")}`);

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { loadEnvironment, REPO_ROOT, withConfig, type PlannedEnvironment } from "../harness/environment";
 import { ProgramError, runStack } from "../harness/mock-run";
-import { planAndProve } from "../plan/plan";
+import { packConfigFor, planAndProve } from "../plan/plan";
 import { planHolds } from "../plan/report";
 import { SSO_TYPES } from "./provisioning";
 import { boundaryPolicy, roleArn, SSO_ROLE_PATH, ssoRolesPattern } from "@jumpenv/shared";
@@ -148,5 +148,15 @@ describe("IAM Identity Center (examples/identity-center)", function () {
         restricted.tasks.map((t) => t.allowed),
       );
     }
+  });
+
+  it("the pack config of an identity-center stack names the boundary its own file gives its permission sets", () => {
+    const file = withConfig(loadEnvironment(EXAMPLE).identityCenter!, {
+      "identity-center:boundaryPolicyName": "pb",
+      "identity-center:boundaryPolicyPath": "/guard/",
+    });
+    const entry = packConfigFor(file, "identity-center")["sso-permission-set-requires-permissions-boundary"] as Record<string, unknown>;
+    assert.equal(entry.boundaryPolicyName, "pb");
+    assert.equal(entry.boundaryPolicyPath, "/guard/");
   });
 });

@@ -7,8 +7,9 @@
  *   npm start                     the committed example stacks, as a report
  *   npm start -- --json           one JSON document on stdout (use `npm start --silent -- --json`
  *                                 or `npm -s start -- --json`: npm itself prints a banner on stdout)
- *   npm start -- --env DIR        the stacks in DIR/jump-account/Pulumi.*.yaml and
- *                                 DIR/target-account/Pulumi.*.yaml instead
+ *   npm start -- --env DIR        the stacks in DIR/jump-account/Pulumi.*.yaml,
+ *                                 DIR/target-account/Pulumi.*.yaml and (at most one)
+ *                                 DIR/identity-center/Pulumi.*.yaml instead
  *
  * Exit status: 0 when everything holds, 1 on a mandatory violation or a failed check, 2 on bad
  * config or arguments (one clear message, no stack trace).
@@ -45,7 +46,7 @@ import { planHolds, renderText, toJson, type PlanReport, type ViolationReport } 
 
 export const USAGE = `usage: npm start -- [--json] [--env DIR]
   --json      print one JSON document (stacks, violations, checks) instead of the report
-  --env DIR   plan DIR/jump-account/Pulumi.*.yaml and DIR/target-account/Pulumi.*.yaml
+  --env DIR   plan DIR/jump-account/Pulumi.*.yaml, DIR/target-account/Pulumi.*.yaml and DIR/identity-center/Pulumi.*.yaml
   --help      this text
 exit status: 0 all holds, 1 a violation or a failed check, 2 bad config or arguments`;
 
