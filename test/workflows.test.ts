@@ -1,59 +1,46 @@
 /**
  * The GitHub workflows: previews in pull requests, deployments in order on main, the pack
- * published on a version tag; every stack that is committed is previewed and deployed, every
- * preview and update runs the policy pack, and AWS is reached only through OIDC.
+ * published on a version tag. The stacks come from the committed stack files through the plan
+ * job, in shards that keep every matrix within GitHub's 256 jobs at 1,000 target accounts; every
+ * preview and update runs the built policy pack; AWS is reached only through OIDC; secrets never
+ * reach step outputs; one required check per workflow always reports.
  * Each rule is also run over a broken copy, to show it catches what it guards.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { committedStacks, projectNameOf, REPO_ROOT } from "../governance/stacks";
+import { MAX_MATRIX_JOBS, planCommitted, planStacks, expectedJobs, STACKS_PER_SHARD, githubOutputs } from "../ci/plan";
+import { checkProblems } from "../ci/check";
+import { MAX_COMMENT_CHARS, previewComment, parseResult } from "../ci/report";
+import { committedStacks, REPO_ROOT } from "../governance/stacks";
+import { generateEnvironment, writeEnvironment } from "../verify/harness/generate";
 import {
   awsAccessProblems,
   clone,
   deployOrderProblems,
   loadWorkflows,
-  matrixProblems,
+  needsOf,
   packBuildProblems,
   packProblems,
-  publishBuildProblems,
   pulumiOperations,
+  requiredCheckProblems,
   runLines,
+  secretProblems,
+  stackSourceProblems,
   triggers,
   type LoadedWorkflow,
   type Workflow,
 } from "./workflow-rules";
 
 const WORKFLOW_DIR = path.join(REPO_ROOT, ".github", "workflows");
-
-/** Committed stack names by project folder, including the root (governance) project. */
-function committedByDir(): Map<string, string[]> {
-  const byDir = new Map<string, string[]>([
-    ["jump-account", []],
-    ["target-account", []],
-  ]);
-  for (const s of committedStacks()) byDir.get(s.dir)!.push(s.stack);
-  byDir.set(
-    ".",
-    fs
-      .readdirSync(REPO_ROOT)
-      .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
-      .filter((s): s is string => s !== undefined),
-  );
-  return byDir;
-}
-
-function projectsByDir(): Map<string, string> {
-  return new Map(["jump-account", "target-account", "."].map((d) => [d, projectNameOf(path.join(REPO_ROOT, d))]));
-}
+const SCRIPT = fs.readFileSync(path.join(REPO_ROOT, ".ci", "stacks.sh"), "utf8");
 
 describe("GitHub workflows", () => {
   let workflows: LoadedWorkflow[];
   let preview: Workflow;
   let deploy: Workflow;
   let release: Workflow;
-  const stacksByDir = committedByDir();
-  const projectByDir = projectsByDir();
 
   before(() => {
     workflows = loadWorkflows(WORKFLOW_DIR);
@@ -81,31 +68,41 @@ describe("GitHub workflows", () => {
       assert.ok(at(/^npm test$/) < at(/^npm start$/), "npm start must follow npm test");
     });
 
-    it("previews every committed stack: the jump stack and a matrix of every target stack", () => {
-      const previewed = new Map<string, Set<string>>();
-      for (const op of pulumiOperations(preview)) {
-        assert.equal(op.command, "preview", `${op.job} runs pulumi ${op.command} in a pull request`);
-        const stacks = (preview.jobs[op.job].strategy?.matrix?.stack as string[]) ?? [];
-        const dir = op.workDir.replace(/\/$/, "");
-        previewed.set(dir, new Set([...(previewed.get(dir) ?? []), ...stacks]));
-      }
-      for (const dir of ["jump-account", "target-account"]) {
-        assert.deepEqual([...(previewed.get(dir) ?? [])].sort(), [...stacksByDir.get(dir)!].sort(), `previews of ${dir}`);
-      }
-      assert.ok(stacksByDir.get("target-account")!.length >= 2, "the examples hold several target stacks");
+    it("previews the jump stack, the target shards and the governance stacks, only pulumi preview", () => {
+      const ops = pulumiOperations(preview);
+      for (const op of ops) assert.equal(op.command, "preview", `${op.job} runs pulumi ${op.command} in a pull request`);
+      assert.deepEqual([...new Set(ops.map((op) => op.workDir))].sort(), [".", "jump-account", "target-account"]);
+      assert.deepEqual(stackSourceProblems(preview), []);
     });
 
-    it("each matrix equals the committed Pulumi.<stack>.yaml files of its project", () => {
-      assert.deepEqual(matrixProblems(preview, stacksByDir, projectByDir), []);
+    it("plans from the files the pull request changes, and the fork and backend decide what may run", () => {
+      const plan = preview.jobs.plan.steps!.find((s) => s.id === "plan")!.run!;
+      assert.match(plan, /--workflow preview --changed "\$RUNNER_TEMP\/changed.txt"/);
+      assert.match(plan, /--trusted \$\{\{ github.event.pull_request.head.repo.full_name == github.repository \}\}/);
+      assert.match(plan, /--cloud \$\{\{ vars.PULUMI_BACKEND_URL == '' \}\}/);
+      assert.ok(runLines(preview, "plan").some((l) => /^git diff --name-only "\$BASE\.\.\.HEAD"/.test(l)));
+      for (const job of ["preview-jump", "preview-targets", "preview-governance"])
+        assert.equal(preview.jobs[job].if, `contains(fromJSON(needs.plan.outputs.expect), '${job}')`, job);
     });
 
     it("every preview runs the built policy pack with the stack's pack config", () => {
-      assert.deepEqual(packProblems(preview), []);
+      assert.deepEqual(packProblems(preview, SCRIPT), []);
       assert.deepEqual(packBuildProblems(preview), []);
     });
 
-    it("every preview comments on the pull request", () => {
-      for (const op of pulumiOperations(preview)) assert.equal(op.step.with?.["comment-on-pr"], true, `${op.job}: comment-on-pr`);
+    it("one comment on the pull request, found on every page of comments and edited in place", () => {
+      const run = runLines(preview, "report").join("\n");
+      assert.match(run, /gh api --paginate "repos\/\$GITHUB_REPOSITORY\/issues\/\$PR\/comments"/);
+      assert.match(run, /gh api -X PATCH "repos\/\$GITHUB_REPOSITORY\/issues\/comments\/\$id"/);
+      assert.deepEqual(needsOf(preview.jobs.report).sort(), ["plan", "preview-governance", "preview-jump", "preview-targets"]);
+      assert.match(preview.jobs.report.if!, /^always\(\) && needs.plan.result == 'success'/);
+      for (const w of workflows)
+        for (const j of Object.values(w.doc.jobs)) for (const s of j.steps ?? []) assert.equal(s.with?.["comment-on-pr"], undefined);
+    });
+
+    it("one required check, preview result, that always runs", () => {
+      assert.deepEqual(requiredCheckProblems(preview), []);
+      assert.equal(preview.jobs.result.name, "preview result");
     });
   });
 
@@ -114,24 +111,27 @@ describe("GitHub workflows", () => {
       assert.deepEqual((deploy.on!.push as { branches: string[] }).branches, ["main"]);
     });
 
-    it("runs pulumi up for every committed stack, jump first, then the targets (needs:)", () => {
+    it("runs pulumi up for every planned stack, jump first, then the target shards (needs:)", () => {
       const ops = pulumiOperations(deploy);
-      assert.ok(ops.length > 0);
       for (const op of ops) assert.equal(op.command, "up");
-      assert.deepEqual(matrixProblems(deploy, stacksByDir, projectByDir), []);
+      assert.deepEqual(stackSourceProblems(deploy), []);
       assert.deepEqual(deployOrderProblems(deploy), []);
-      const dirs = new Set(ops.map((op) => op.workDir));
-      assert.deepEqual([...dirs].sort(), ["jump-account", "target-account"]);
+      assert.deepEqual([...new Set(ops.map((op) => op.workDir))].sort(), ["jump-account", "target-account"]);
+      assert.match(deploy.jobs.plan.steps!.find((s) => s.id === "plan")!.run!, /--workflow deploy >> "\$GITHUB_OUTPUT"$/);
     });
 
     it("every update runs the built policy pack with the stack's pack config", () => {
-      assert.deepEqual(packProblems(deploy), []);
+      assert.deepEqual(packProblems(deploy, SCRIPT), []);
       assert.deepEqual(packBuildProblems(deploy), []);
     });
 
     it("deploys from a protected environment, one run at a time, never cancelled halfway", () => {
       for (const op of pulumiOperations(deploy)) assert.equal(deploy.jobs[op.job].environment, "production", op.job);
-      assert.deepEqual((deploy as unknown as { concurrency: unknown }).concurrency, { group: "deploy", "cancel-in-progress": false });
+      assert.deepEqual(deploy.concurrency, { group: "deploy", "cancel-in-progress": false });
+    });
+
+    it("one required check, deploy result, that always runs", () => {
+      assert.deepEqual(requiredCheckProblems(deploy), []);
     });
   });
 
@@ -147,30 +147,32 @@ describe("GitHub workflows", () => {
     });
 
     it("builds the pack before publishing it (publish starts bin/index.js, then packs bin/)", () => {
-      assert.deepEqual(publishBuildProblems(release), []);
+      assert.deepEqual(packBuildProblems(release), []);
       const broken = clone(release);
       broken.jobs.publish.steps = broken.jobs.publish.steps!.filter((s) => !/npm run build/.test(s.run ?? ""));
-      assert.match(publishBuildProblems(broken).join("\n"), /publish: the policy pack is not built .* before pulumi policy publish/);
+      assert.match(packBuildProblems(broken).join("\n"), /job publish: the policy pack is not built .* before pulumi policy publish/);
     });
 
-    it("applies the governance project after the publish, with the pack", () => {
-      assert.deepEqual(needsOfJob(release, "governance"), ["publish"]);
-      assert.deepEqual(matrixProblems(release, stacksByDir, projectByDir), []);
-      assert.deepEqual(packProblems(release), []);
-      assert.deepEqual(packBuildProblems(release), []);
+    it("applies the governance stacks after the publish, with the pack", () => {
+      assert.deepEqual(needsOf(release.jobs.governance), ["publish"]);
+      assert.deepEqual(stackSourceProblems(release), []);
+      assert.deepEqual(packProblems(release, SCRIPT), []);
     });
   });
 
   describe("every workflow", () => {
-    it("reaches AWS only through GitHub OIDC, with the account from the stack's own file", () => {
+    it("reaches AWS only through GitHub OIDC, in the account of the stack's own file", () => {
       for (const w of workflows) {
         const raw = fs.readFileSync(path.join(WORKFLOW_DIR, w.file), "utf8");
-        assert.deepEqual(awsAccessProblems(w.doc, raw), [], w.file);
+        assert.deepEqual(awsAccessProblems(w.doc, raw, SCRIPT), [], w.file);
       }
     });
 
-    it("runs the policy pack on every preview and update", () => {
-      for (const w of workflows) assert.deepEqual(packProblems(w.doc), [], w.file);
+    it("never reads stack outputs, masks the OIDC token, and installs the pinned CLI", () => {
+      for (const w of workflows) {
+        const raw = fs.readFileSync(path.join(WORKFLOW_DIR, w.file), "utf8");
+        assert.deepEqual(secretProblems(w.doc, raw, SCRIPT), [], w.file);
+      }
     });
 
     it("pins every action to a major version", () => {
@@ -180,42 +182,44 @@ describe("GitHub workflows", () => {
         }
       }
     });
+
+    it("the CLI CI installs (.pulumi.version) is the SDK's version, which reads type: object config declarations", () => {
+      const cli = fs.readFileSync(path.join(REPO_ROOT, ".pulumi.version"), "utf8").trim();
+      const sdk = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).devDependencies["@pulumi/pulumi"];
+      assert.equal(cli, sdk);
+      const [major, minor] = cli.split(".").map(Number);
+      assert.ok(major > 3 || (major === 3 && minor >= 187), `${cli} predates type: object config declarations (v3.187)`);
+    });
   });
 
   describe("the checks catch what they guard", () => {
-    it("a target stack missing from the matrix", () => {
+    it("a stack list written in the workflow instead of the plan's", () => {
       const broken = clone(preview);
-      broken.jobs["preview-targets"].strategy!.matrix!.stack = ["seed-target"];
-      assert.match(matrixProblems(broken, stacksByDir, projectByDir).join("\n"), /lacks committed stack\(s\) sandbox of target-account/);
+      broken.jobs["preview-targets"].steps!.find((s) => /stacks\.sh/.test(s.run ?? ""))!.env!.STACKS = "sandbox seed-target";
+      assert.match(stackSourceProblems(broken).join("\n"), /STACKS is "sandbox seed-target", not the plan's list/);
+      const matrix = clone(deploy);
+      matrix.jobs["up-targets"].strategy!.matrix = { stack: ["sandbox"] };
+      assert.match(stackSourceProblems(matrix).join("\n"), /strategy.matrix is not the plan's shards/);
+      const failFast = clone(deploy);
+      delete failFast.jobs["up-targets"].strategy!["fail-fast"];
+      assert.match(stackSourceProblems(failFast).join("\n"), /without fail-fast: false/);
     });
 
-    it("a matrix entry without a stack file", () => {
-      const broken = clone(deploy);
-      (broken.jobs["up-targets"].strategy!.matrix!.stack as string[]).push("staging");
-      assert.match(
-        matrixProblems(broken, stacksByDir, projectByDir).join("\n"),
-        /lists staging, which target-account has no Pulumi.<stack>.yaml/,
-      );
-    });
-
-    it("a new stack file the matrix does not list", () => {
-      const withNew = new Map(stacksByDir);
-      withNew.set("target-account", [...stacksByDir.get("target-account")!, "production"]);
-      assert.match(matrixProblems(preview, withNew, projectByDir).join("\n"), /lacks committed stack\(s\) production/);
-    });
-
-    it("a preview without the policy pack, and a run step without --policy-pack", () => {
-      const broken = clone(preview);
-      const step = broken.jobs["preview-jump"].steps!.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
-      delete step.with!.policyPacks;
-      assert.match(packProblems(broken).join("\n"), /preview-jump.*pulumi preview without policyPacks/);
-
+    it("a preview without the policy pack, and a pulumi/actions preview", () => {
+      assert.match(packProblems(preview, SCRIPT.replace(/--policy-pack "\$root\/policy-pack" /, "")).join("\n"), /without --policy-pack/);
       const manual = clone(deploy);
       manual.jobs["up-jump"].steps!.push({ run: "pulumi up --yes --stack acme/jump-account/jump", "working-directory": "jump-account" });
-      assert.match(packProblems(manual).join("\n"), /pulumi up without --policy-pack/);
-      manual.jobs["up-jump"].steps!.pop();
-      manual.jobs["up-jump"].steps!.push({ run: "pulumi up --yes --policy-pack ../policy-pack --policy-pack-config p.json" });
-      assert.deepEqual(packProblems(manual), []);
+      assert.match(packProblems(manual, SCRIPT).join("\n"), /pulumi up without --policy-pack/);
+      const action = clone(preview);
+      action.jobs["preview-jump"].steps!.push({
+        uses: "pulumi/actions@v6",
+        with: { command: "preview", "pulumi-version-file": ".pulumi.version" },
+      });
+      assert.match(packProblems(action, SCRIPT).join("\n"), /pulumi\/actions runs pulumi preview/);
+      assert.match(
+        secretProblems(action, "", SCRIPT).join("\n"),
+        /pulumi\/actions with command preview sets every stack output as a step output/,
+      );
     });
 
     it("an unbuilt pack", () => {
@@ -226,28 +230,214 @@ describe("GitHub workflows", () => {
 
     it("targets deployed without waiting for the jump stack", () => {
       const broken = clone(deploy);
-      broken.jobs["up-targets"].needs = "test";
+      broken.jobs["up-targets"].needs = ["plan", "test"];
       assert.match(deployOrderProblems(broken).join("\n"), /up-targets deploys target stacks without needing the jump stack's job/);
     });
 
-    it("long-lived keys, a missing id-token permission, a hard-coded account", () => {
-      const raw = "aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}";
-      assert.match(awsAccessProblems(deploy, raw).join("\n"), /long-lived AWS keys/);
+    it("long-lived keys, a missing id-token permission, a role not from the stack's account, the deploy role in a preview", () => {
+      assert.match(
+        awsAccessProblems(deploy, "aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}", SCRIPT).join("\n"),
+        /long-lived AWS keys/,
+      );
       const noToken = clone(deploy);
       noToken.jobs["up-jump"].permissions = { contents: "read" };
-      assert.match(awsAccessProblems(noToken, "").join("\n"), /up-jump: assumes a role through OIDC without permissions id-token: write/);
-      const literal = clone(preview);
-      const aws = literal.jobs["preview-targets"].steps!.find((s) => s.uses?.startsWith("aws-actions/"))!;
-      aws.with!["role-to-assume"] = "arn:aws:iam::444455556666:role/pulumi-preview";
+      assert.match(awsAccessProblems(noToken, "", SCRIPT).join("\n"), /up-jump: runs AWS stacks without permissions id-token: write/);
       assert.match(
-        awsAccessProblems(literal, "").join("\n"),
-        /preview-targets: role-to-assume .* does not take the account from the stack's own file/,
+        awsAccessProblems(
+          deploy,
+          "",
+          SCRIPT.replace('AWS_ROLE_ARN="arn:aws:iam::$account:role', 'AWS_ROLE_ARN="arn:aws:iam::444455556666:role'),
+        ).join("\n"),
+        /does not assume \$AWS_ROLE_NAME in the account/,
       );
+      const deployRole = clone(preview);
+      deployRole.jobs["preview-targets"].steps!.find((s) => /stacks\.sh/.test(s.run ?? ""))!.env!.AWS_ROLE_NAME =
+        "${{ vars.AWS_DEPLOY_ROLE_NAME || 'pulumi-deploy' }}";
+      assert.match(awsAccessProblems(deployRole, "", SCRIPT).join("\n"), /previews with the deploy role/);
+    });
+
+    it("stack outputs read, an unmasked token, an unpinned CLI", () => {
+      assert.match(secretProblems(deploy, "run: pulumi stack output --show-secrets --json", SCRIPT).join("\n"), /reads stack outputs/);
+      assert.match(secretProblems(deploy, "", SCRIPT.replace('echo "::add-mask::$token"', "")).join("\n"), /does not mask the OIDC token/);
+      const unpinned = clone(release);
+      delete unpinned.jobs.publish.steps!.find((s) => s.uses?.startsWith("pulumi/actions@"))!.with;
+      assert.match(secretProblems(unpinned, "", SCRIPT).join("\n"), /without pulumi-version-file/);
+    });
+
+    it("a required check that can be skipped, misses a job, or carries a matrix name", () => {
+      const skipped = clone(preview);
+      skipped.jobs.result.if = "success()";
+      assert.match(requiredCheckProblems(skipped).join("\n"), /not always\(\)/);
+      const missing = clone(deploy);
+      missing.jobs.result.needs = ["plan", "test", "up-jump"];
+      assert.match(requiredCheckProblems(missing).join("\n"), /does not need up-targets/);
+      const named = clone(deploy);
+      named.jobs.result.name = "deploy ${{ matrix.shard }}";
+      assert.match(requiredCheckProblems(named).join("\n"), /its name must be fixed/);
     });
   });
 });
 
-function needsOfJob(wf: Workflow, job: string): string[] {
-  const n = wf.jobs[job]?.needs;
-  return n === undefined ? [] : Array.isArray(n) ? n : [n];
-}
+describe("CI plan: which stacks a run previews or deploys", () => {
+  const stacks = committedStacks();
+  const targets = stacks.filter((s) => s.role === "target").map((s) => s.stack);
+
+  it("a push (no changed-file list) runs every committed stack", () => {
+    const plan = planCommitted();
+    assert.deepEqual(plan.jump, ["jump"]);
+    assert.deepEqual(plan.targets, targets);
+    assert.equal(plan.governance, true);
+    assert.deepEqual(plan.governanceStacks, ["org"]);
+  });
+
+  it("a pull request that changes only some target stack files previews those (and the governance stacks)", () => {
+    const plan = planStacks(stacks, ["target-account/Pulumi.sandbox.yaml"], ["org"]);
+    assert.deepEqual(plan.jump, []);
+    assert.deepEqual(plan.targets, ["sandbox"]);
+    assert.deepEqual(plan.targetMatrix, { include: [{ shard: "1-of-1", stacks: "sandbox" }] });
+    assert.equal(plan.governance, true);
+  });
+
+  it("the jump stack file previews the jump stack; documentation alone previews nothing", () => {
+    assert.deepEqual(planStacks(stacks, ["jump-account/Pulumi.jump.yaml"]).jump, ["jump"]);
+    assert.deepEqual(planStacks(stacks, ["jump-account/Pulumi.jump.yaml"]).targets, []);
+    const docs = planStacks(stacks, ["README.md", "docs/scale.md", "README.ja.md"]);
+    assert.deepEqual([docs.jump, docs.targets, docs.governance], [[], [], false]);
+  });
+
+  for (const shared of [
+    "shared/policies/boundary.ts",
+    "target-account/index.ts",
+    "target-account/Pulumi.yaml",
+    "jump-account/jump-account.ts",
+    "policy-pack/iam-role-requires-permissions-boundary.ts",
+    "package-lock.json",
+    ".github/workflows/preview.yml",
+    ".ci/stacks.sh",
+    "governance/policy-pack-config.json",
+  ]) {
+    it(`a change to ${shared} previews everything`, () => {
+      const plan = planStacks(stacks, ["target-account/Pulumi.sandbox.yaml", shared]);
+      assert.deepEqual([plan.jump, plan.targets, plan.governance], [["jump"], targets, true]);
+    });
+  }
+
+  it("the jobs a run must finish: none that cannot reach AWS from a fork, no governance without Pulumi Cloud", () => {
+    const plan = planCommitted();
+    assert.deepEqual(expectedJobs("preview", plan, { trusted: true, cloud: true }), [
+      "plan",
+      "offline",
+      "preview-jump",
+      "preview-targets",
+      "preview-governance",
+      "report",
+    ]);
+    assert.deepEqual(expectedJobs("preview", plan, { trusted: false, cloud: true }), ["plan", "offline"]);
+    assert.ok(!expectedJobs("preview", plan, { trusted: true, cloud: false }).includes("preview-governance"));
+    assert.deepEqual(expectedJobs("deploy", plan, { trusted: true, cloud: true }), ["plan", "test", "up-jump", "up-targets"]);
+  });
+
+  it("every expected job id is a job of its workflow", () => {
+    const docs = Object.fromEntries(loadWorkflows(WORKFLOW_DIR).map((w) => [w.file, w.doc]));
+    const plan = planCommitted();
+    for (const id of expectedJobs("preview", plan, { trusted: true, cloud: true })) assert.ok(docs["preview.yml"].jobs[id], id);
+    for (const id of expectedJobs("deploy", plan, { trusted: true, cloud: true })) assert.ok(docs["deploy.yml"].jobs[id], id);
+  });
+
+  it("the required check fails on a failed, cancelled or unexpectedly skipped job, and passes a planned skip", () => {
+    const expect = ["plan", "offline", "preview-targets"];
+    const ok = {
+      plan: { result: "success" },
+      offline: { result: "success" },
+      "preview-targets": { result: "success" },
+      "preview-jump": { result: "skipped" },
+    };
+    assert.deepEqual(checkProblems(ok, expect), []);
+    assert.match(
+      checkProblems({ ...ok, "preview-targets": { result: "skipped" } }, expect).join(),
+      /preview-targets was expected to succeed and ended skipped/,
+    );
+    assert.match(
+      checkProblems({ ...ok, offline: { result: "cancelled" } }, expect).join(),
+      /offline was expected to succeed and ended cancelled/,
+    );
+    assert.match(checkProblems({ ...ok, "preview-jump": { result: "failure" } }, expect).join(), /preview-jump ended failure/);
+  });
+});
+
+describe("CI at 1,000 target accounts", function () {
+  this.timeout(120_000);
+  let root: string;
+  const ACCOUNTS = 1000;
+
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "ci-scale-"));
+    writeEnvironment(root, generateEnvironment({ accounts: ACCOUNTS, users: 10 }));
+    for (const f of ["Pulumi.yaml", "Pulumi.org.yaml", "jump-account/Pulumi.yaml", "target-account/Pulumi.yaml"])
+      fs.copyFileSync(path.join(REPO_ROOT, f), path.join(root, f));
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it("deploys every stack within GitHub's limits: at most 256 jobs per matrix, each stack in exactly one shard", () => {
+    const plan = planCommitted(undefined, root);
+    assert.equal(plan.targets.length, ACCOUNTS);
+    const shards = plan.targetMatrix.include;
+    assert.ok(shards.length <= MAX_MATRIX_JOBS, `${shards.length} jobs in one matrix`);
+    assert.equal(shards.length, Math.ceil(ACCOUNTS / STACKS_PER_SHARD));
+    const all = shards.flatMap((s) => s.stacks.split(" "));
+    assert.deepEqual([...all].sort(), [...plan.targets].sort());
+    assert.equal(new Set(all).size, ACCOUNTS);
+    for (const s of shards) assert.ok(s.stacks.split(" ").length <= STACKS_PER_SHARD, s.shard);
+    // Jobs of one run: the fixed jobs of each workflow plus the shards; a job's outputs are capped at 1 MB.
+    for (const w of loadWorkflows(WORKFLOW_DIR)) {
+      const sharded = Object.values(w.doc.jobs).filter((j) => j.strategy?.matrix !== undefined).length;
+      assert.ok(sharded <= 1, `${w.file}: ${sharded} matrices`);
+    }
+    assert.ok(Buffer.byteLength(githubOutputs(plan)) < 1024 * 1024);
+  });
+
+  it("past 256 x 20 stacks the shards grow instead of the matrix", () => {
+    const many = Array.from({ length: 6000 }, (_, i) => `t${i}`);
+    const plan = planStacks(
+      many.map((stack) => ({
+        role: "target" as const,
+        dir: "target-account",
+        project: "target-account",
+        stack,
+        file: `${root}/target-account/Pulumi.${stack}.yaml`,
+        config: {},
+      })),
+      undefined,
+      [],
+      root,
+    );
+    assert.equal(plan.targetMatrix.include.length, MAX_MATRIX_JOBS);
+    assert.equal(plan.targetMatrix.include.flatMap((s) => s.stacks.split(" ")).length, 6000);
+    for (const s of plan.targetMatrix.include) assert.ok(s.stacks.split(" ").length <= Math.ceil(6000 / MAX_MATRIX_JOBS), s.shard);
+  });
+
+  it("a pull request touching 300 target stack files previews those 300, within the limits", () => {
+    const changed = Array.from({ length: 300 }, (_, i) => `target-account/Pulumi.t${i * 3}.yaml`);
+    const plan = planCommitted(changed, root);
+    assert.equal(plan.targets.length, 300);
+    assert.deepEqual(plan.jump, []);
+    assert.ok(plan.targetMatrix.include.length <= MAX_MATRIX_JOBS);
+  });
+
+  it("the pull request comment for 1,000 changed stacks stays within GitHub's 65,536 characters", () => {
+    const results = Array.from({ length: ACCOUNTS + 2 }, (_, i) =>
+      parseResult(
+        i % 50 === 0
+          ? `failed|target-account/t${i}|pulumi preview exited 255`
+          : `ok|target-account/t${i}|+ 2 to create,~ 1 to update,3 unchanged`,
+      )!,
+    );
+    const body = previewComment(results, "https://github.com/o/r/actions/runs/1", ACCOUNTS + 2);
+    assert.ok(body.length <= MAX_COMMENT_CHARS, `${body.length} characters`);
+    assert.match(body, /^<!-- jump-account-iam: pulumi preview -->/);
+    assert.match(body, /1002 of 1002 planned stacks previewed with the policy pack: 21 failed, 981 with changes/);
+    assert.match(body, /more stacks not listed \(comment size limit\)/);
+    // Failures come first, so none is cut while changes are listed.
+    assert.ok(body.indexOf("❌") < body.indexOf("| `target-account/t1` |"));
+  });
+});
