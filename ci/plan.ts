@@ -49,8 +49,8 @@ export function shard(stacks: readonly string[], perShard = STACKS_PER_SHARD): S
   return out.filter((s) => s.stacks !== "");
 }
 
-/** Files whose change affects no stack's preview. */
-const NO_STACK = /(^|\/)[^/]+\.md$|^docs\//;
+/** Files whose change affects no stack's preview: documentation, and the offline example environments (`npm start -- --env`). */
+const NO_STACK = /(^|\/)[^/]+\.md$|^docs\/|^examples\//;
 
 /**
  * The stacks to run. `changed` lists the files a pull request changes (paths relative to the

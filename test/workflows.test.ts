@@ -301,7 +301,12 @@ describe("CI plan: which stacks a run previews or deploys", () => {
   it("the jump stack file previews the jump stack; documentation alone previews nothing", () => {
     assert.deepEqual(planStacks(stacks, ["jump-account/Pulumi.jump.yaml"]).jump, ["jump"]);
     assert.deepEqual(planStacks(stacks, ["jump-account/Pulumi.jump.yaml"]).targets, []);
-    const docs = planStacks(stacks, ["README.md", "docs/scale.md", "README.ja.md"]);
+    const docs = planStacks(stacks, [
+      "README.md",
+      "docs/scale.md",
+      "README.ja.md",
+      "examples/identity-center/jump-account/Pulumi.jump.yaml",
+    ]);
     assert.deepEqual([docs.jump, docs.targets, docs.governance], [[], [], false]);
   });
 
