@@ -4,6 +4,7 @@
  * whether the snapshot shows the resource exists, and which of its inputs force a replacement
  * when they differ from what AWS holds (ForceNew in the upstream provider's schema).
  */
+import { policyArn } from "@jumpenv/shared";
 import type { RegisteredResource } from "../harness/mock-run";
 import type { AccountSnapshot } from "../snapshot/snapshot";
 
@@ -32,7 +33,7 @@ const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCas
 export const IMPORT_RULES: Readonly<Record<string, ImportRule>> = {
   "aws:iam/policy:Policy": {
     documented: "import IAM Policies using the `arn`",
-    id: (p, account) => `arn:aws:iam::${account}:policy${path(p)}${s(p.name)}`,
+    id: (p, account) => policyArn(account, path(p), s(p.name)),
     exists: (p, snap) => snap.policies.some((x) => same(x.PolicyName, s(p.name))),
     // name, path and description are ForceNew (IAM has no call that renames a policy or edits its description).
     forceNew: (p, snap) => {

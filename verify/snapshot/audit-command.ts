@@ -8,16 +8,9 @@ import * as path from "path";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { ConfigError } from "@jumpenv/shared";
 import type { AuditArgs, Io } from "../audit/audit";
+import { loadEnvironment } from "../harness/environment";
 import { StackFileError } from "../harness/mock-run";
-import {
-  auditSnapshots,
-  formatSnapshotText,
-  loadEnvironment,
-  proveOutcome,
-  proveSnapshots,
-  ProveInputError,
-  snapshotJson,
-} from "./audit-snapshot";
+import { auditSnapshots, formatSnapshotText, proveOutcome, proveSnapshots, ProveInputError, snapshotJson } from "./audit-snapshot";
 import { isSnapshotDocument, readSnapshots, SnapshotError } from "./snapshot";
 
 /** Whether the text is a page of an IAM snapshot (and not a stack export or preview). */

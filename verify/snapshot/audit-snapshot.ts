@@ -22,7 +22,7 @@ import type { PolicyPackConfig } from "@pulumi/policy";
 import { parseTargetConfig, policyArn } from "@jumpenv/shared";
 import { DEFAULT_BOUNDARY_POLICY_NAME } from "../../policy-pack/config";
 import { runPolicies, type OfflineResource } from "../../policy-pack/offline";
-import { loadEnvironment, JUMP_PROJECT_DIR, TARGET_PROJECT_DIR, type Environment, type PlannedEnvironment } from "../harness/environment";
+import { JUMP_PROJECT_DIR, TARGET_PROJECT_DIR, type Environment, type PlannedEnvironment } from "../harness/environment";
 import { projectName, type StackFile, type StackRun } from "../harness/mock-run";
 import { packConfigFor, planAndProve } from "../plan/plan";
 import { planHolds, renderText, toJson as planToJson, type PlanReport } from "../plan/report";
@@ -228,5 +228,3 @@ export function proveOutcome(report: PlanReport, json: boolean): ProveOutcome {
   );
   return { text, json: json ? planToJson(report) : undefined, holds: planHolds(report) };
 }
-
-export { loadEnvironment };

@@ -5,6 +5,7 @@
  * an MFA device (`mfa_active`) and active access keys (`access_key_1_active`, `access_key_2_active`).
  * `get-account-authorization-details` lists none of these.
  */
+import { accountRootArn } from "@jumpenv/shared";
 
 export interface CredentialRow {
   readonly user: string;
@@ -107,7 +108,7 @@ export function credentialReportJson(rows: readonly CredentialRow[], account: st
       "false",
       "N/A",
     ].join(",");
-  const root = `<root_account>,arn:aws:iam::${account}:root,${when},not_supported,N/A,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`;
+  const root = `<root_account>,${accountRootArn(account)},${when},not_supported,N/A,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`;
   return {
     Content: Buffer.from([header, root, ...rows.map(line)].join("\n")).toString("base64"),
     ReportFormat: "text/csv",

@@ -7,6 +7,7 @@
  * is judged by the same code as a planned one. Each resource keeps the ARN of the principal or
  * policy it stands for, which reports show where a stack's report shows a URN.
  */
+import { userArn } from "@jumpenv/shared";
 import type { RegisteredResource } from "../harness/mock-run";
 import {
   awsManagedRoleKind,
@@ -119,15 +120,10 @@ export function snapshotResources(snapshot: AccountSnapshot, project: string, st
   }
   for (const k of snapshot.accessKeys.filter((x) => !snapshot.users.some((u) => u.UserName === x.UserName))) {
     // A key of a user the snapshot does not list still tells of a user in this account.
-    add(
-      "aws:iam/accessKey:AccessKey",
-      `user/${k.UserName}/access-key/${k.AccessKeyId}`,
-      `arn:aws:iam::${snapshot.account}:user/${k.UserName}`,
-      {
-        user: k.UserName,
-        status: k.Status ?? "Active",
-      },
-    );
+    add("aws:iam/accessKey:AccessKey", `user/${k.UserName}/access-key/${k.AccessKeyId}`, userArn(snapshot.account, "/", k.UserName), {
+      user: k.UserName,
+      status: k.Status ?? "Active",
+    });
   }
   // Identity Center writes its roles from a permission set, boundary included: each one stands
   // for its set, as the identity-center program registers it (the set, and its boundary

@@ -5,6 +5,7 @@
  * can be cut into pages as `--max-items` cuts it. The tests build the committed examples' snapshots
  * with it, so a snapshot audit is proven against exactly what the programs would create.
  */
+import { groupArn, policyArn, roleArn, userArn } from "@jumpenv/shared";
 import type { RegisteredResource, StackRun } from "../harness/mock-run";
 
 export interface SerialiseOptions {
@@ -62,7 +63,7 @@ export function snapshotOfRun(run: StackRun, opts: SerialiseOptions): Record<str
       UserId: `AIDA${s(u.props.name)
         .toUpperCase()
         .replace(/[^A-Z0-9]/g, "")}`,
-      Arn: `arn:aws:iam::${a}:user${path(u)}${s(u.props.name)}`,
+      Arn: userArn(a, path(u), s(u.props.name)),
       CreateDate: CREATED,
       UserPolicyList: [],
       GroupList: groupsOf(s(u.props.name)),
@@ -75,7 +76,7 @@ export function snapshotOfRun(run: StackRun, opts: SerialiseOptions): Record<str
       GroupId: `AGPA${s(g.props.name)
         .toUpperCase()
         .replace(/[^A-Z0-9]/g, "")}`,
-      Arn: `arn:aws:iam::${a}:group${path(g)}${s(g.props.name)}`,
+      Arn: groupArn(a, path(g), s(g.props.name)),
       CreateDate: CREATED,
       GroupPolicyList: [],
       AttachedManagedPolicies: attachments("group", s(g.props.name)),
@@ -86,7 +87,7 @@ export function snapshotOfRun(run: StackRun, opts: SerialiseOptions): Record<str
       RoleId: `AROA${s(r.props.name)
         .toUpperCase()
         .replace(/[^A-Z0-9]/g, "")}`,
-      Arn: `arn:aws:iam::${a}:role${path(r)}${s(r.props.name)}`,
+      Arn: roleArn(a, path(r), s(r.props.name)),
       CreateDate: CREATED,
       AssumeRolePolicyDocument: doc(r.props.assumeRolePolicy),
       InstanceProfileList: [],
@@ -103,7 +104,7 @@ export function snapshotOfRun(run: StackRun, opts: SerialiseOptions): Record<str
       PolicyId: `ANPA${s(p.props.name)
         .toUpperCase()
         .replace(/[^A-Z0-9]/g, "")}`,
-      Arn: `arn:aws:iam::${a}:policy${path(p)}${s(p.props.name)}`,
+      Arn: policyArn(a, path(p), s(p.props.name)),
       Path: path(p),
       DefaultVersionId: "v1",
       AttachmentCount: 1,
