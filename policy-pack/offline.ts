@@ -89,13 +89,19 @@ export interface RunOptions {
   readonly packVersion?: string;
   /** The pack's default level for policies that set none (`new PolicyPack` defaults to advisory). */
   readonly packEnforcementLevel?: EnforcementLevel;
+  /**
+   * Whether validations see the remediated props, as in a preview or update (the default). An audit
+   * of what is deployed sets it to false: remediations are still computed and returned, but each
+   * validation sees the props as they are, so a remediate-level policy reports the deployed violation.
+   */
+  readonly applyRemediations?: boolean;
 }
 
 export interface RunResult {
   readonly violations: Violation[];
   readonly remediations: Remediation[];
   readonly notApplicable: NotApplicable[];
-  /** The resources as validated: remediated props where a remediation changed them. */
+  /** The resources as validated: remediated props where a remediation changed them (unless `applyRemediations` is false). */
   readonly resources: OfflineResource[];
 }
 
@@ -242,7 +248,7 @@ export async function runPolicies(resources: readonly OfflineResource[], options
       }
       remediated.push(changed ? { ...r, props: unwrap(props) as Record<string, unknown> } : r);
     }
-    current = remediated;
+    if (options.applyRemediations !== false) current = remediated;
   }
 
   // 2. Resource validations (the engine's Analyze, one call per resource).

@@ -167,7 +167,7 @@ describe("npm run audit", () => {
 
   it("`--stack-tag` marks a target stack for iam-no-users-in-target-accounts", async () => {
     const user = { urn: "urn:pulumi:prod::legacy::aws:iam/user:User::bob", type: "aws:iam/user:User", inputs: { name: "bob" } };
-    const file = write("legacy.json", { deployment: { resources: [user] } });
+    const file = write("legacy.json", { version: 3, deployment: { manifest: {}, resources: [user] } });
     const cfg = write("tags.json", { "iam-no-users-in-target-accounts": { targetStackTags: { kind: "target" } } });
     assert.strictEqual((await run(file, "--config", cfg)).code, 0);
     const r = await run(file, "--config", cfg, "--stack-tag", "kind=target");
@@ -181,12 +181,36 @@ describe("npm run audit", () => {
       [
         "JSON of another kind",
         () => [write("other.json", { resources: [] })],
-        /is neither a `pulumi stack export` \(deployment\.resources\[\]\) nor a `pulumi preview --json`/,
+        /is neither a `pulumi stack export` \(version, deployment\.manifest, deployment\.resources\[\]\) nor a `pulumi preview --json`/,
+      ],
+      [
+        "a preview whose steps are not steps",
+        () => [write("steps.json", { steps: [1, 2, 3] })],
+        /step 0 is 1, not a step \{op, newState\}/,
+      ],
+      ["a change summary that is not one", () => [write("summary.json", { changeSummary: 1 })], /changeSummary is 1, not \{op: count\}/],
+      [
+        "a deployment without version or manifest",
+        () => [write("deployment.json", { deployment: {} })],
+        /a stack export has a numeric version and a deployment with a manifest/,
+      ],
+      ["an empty object", () => [write("empty.json", {})], /is neither a `pulumi stack export`/],
+      ["a JSON list", () => [write("list.json", [])], /is neither a `pulumi stack export`/],
+      ["a JSON string", () => [write("string.json", '"deployment"')], /is neither a `pulumi stack export`/],
+      [
+        "a document nested 3,000 levels deep",
+        () => [write("deep.json", '{"deployment":'.repeat(3000) + "{}" + "}".repeat(3000))],
+        /deep\.json nests values more than 256 levels deep/,
+      ],
+      [
+        "a list nested 200,000 levels deep",
+        () => [write("deeper.json", "[".repeat(200_000) + "]".repeat(200_000))],
+        /deeper\.json (nests values more than 256 levels deep|is not JSON)/,
       ],
       ["a missing file", () => [path.join(dir, "nope.json")], /^audit: cannot read file .*nope\.json: ENOENT/],
       [
         "a resource without a type",
-        () => [write("notype.json", { deployment: { resources: [{ urn: "urn:x" }] } })],
+        () => [write("notype.json", { version: 3, deployment: { manifest: {}, resources: [{ urn: "urn:x" }] } })],
         /resource 0 has no urn or type/,
       ],
       [
@@ -208,8 +232,49 @@ describe("npm run audit", () => {
         assert.strictEqual(r.stdout, "");
         assert.match(r.stderr, expected);
         assert.strictEqual(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+        assert.doesNotMatch(r.stderr, /RangeError|\n\s+at /);
       });
     }
+  });
+
+  describe("reports what is deployed", () => {
+    it("a remediate-level policy still reports the deployed role without a boundary, and says remediation would fix it", async () => {
+      const file = write("remediate.json", stackExport({ name: "shadow-admin", inputs: {} }));
+      const cfg = {
+        ...SEED_CONFIG,
+        "iam-role-requires-permissions-boundary": {
+          ...SEED_CONFIG["iam-role-requires-permissions-boundary"],
+          enforcementLevel: "remediate",
+        },
+      };
+      const r = await run(file, "--config", write("remediate-cfg.json", cfg), "--json");
+      assert.strictEqual(r.code, 1, r.stdout + r.stderr);
+      const v = JSON.parse(r.stdout).violations;
+      assert.deepStrictEqual(
+        v.map((x: Record<string, unknown>) => [x.policy, x.enforcementLevel, x.remediable, (x.urn as string).split("::").pop()]),
+        [["iam-role-requires-permissions-boundary", "mandatory", true, "target-role-shadow-admin"]],
+      );
+      const text = await run(file, "--config", write("remediate-cfg.json", cfg));
+      assert.match(text.stdout, /deployed as reported; at level `remediate` the pack fixes this at the next `pulumi up`\./);
+    });
+
+    it("reads the stack's account from the provider a resource names: another account's boundary fails without any config", async () => {
+      const doc = stackExport({
+        name: "copied",
+        inputs: { permissionsBoundary: "arn:aws:iam::999999999999:policy/jump-permissions-boundary" },
+      });
+      const resources = doc.deployment.resources as Record<string, any>[];
+      const provider = resources.find((x) => x.type === "pulumi:providers:aws")!;
+      provider.inputs.allowedAccountIds = JSON.stringify(["444455556666"]);
+      for (const x of resources) if (x.type === "aws:iam/role:Role") x.provider = `${provider.urn}::${provider.id}`;
+      const parsed = parseAuditInput(JSON.stringify(doc));
+      assert.strictEqual(parsed.find((x) => x.name === "target-role-copied")!.provider!.props.allowedAccountIds, '["444455556666"]');
+      const r = await run(write("copied.json", doc), "--json");
+      assert.strictEqual(r.code, 1);
+      const copied = JSON.parse(r.stdout).violations.filter((x: { urn: string }) => x.urn.endsWith("target-role-copied"));
+      assert.strictEqual(copied.length, 1);
+      assert.match(copied[0].message, /of another account; this stack's account is 444455556666/);
+    });
   });
 
   describe("parseAuditInput", () => {
