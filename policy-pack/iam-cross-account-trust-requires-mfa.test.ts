@@ -1,6 +1,17 @@
 import * as assert from "assert";
 import { iamCrossAccountTrustRequiresMfa as policy } from "./iam-cross-account-trust-requires-mfa";
-import { SEED_TRUST, TARGET_ACCOUNT, UNKNOWN, check, clone, messages, resource, validNativeRole, validRole } from "./test/fixtures";
+import {
+  SEED_TRUST,
+  TARGET_ACCOUNT,
+  UNKNOWN,
+  check,
+  clone,
+  messages,
+  resource,
+  validNativeRole,
+  validRole,
+  withoutProvider,
+} from "./test/fixtures";
 
 type Stmt = Record<string, unknown>;
 
@@ -36,6 +47,32 @@ describe("iam-cross-account-trust-requires-mfa", () => {
         ],
       };
       assert.deepStrictEqual((await check(policy, role(JSON.stringify(doc)))).violations, []);
+    });
+
+    it('recognises MFA required by meaning: StringEquals "true", Bool "True", an MFA age bound, a Deny unless MFA', async () => {
+      const denyUnlessMfa = (condition: Record<string, unknown>) => (d: { Statement: Stmt[] }) => {
+        delete d.Statement[0].Condition;
+        d.Statement.push({ Effect: "Deny", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: condition });
+      };
+      const forms: [string, (d: { Statement: Stmt[] }) => void][] = [
+        ["StringEquals true", (d) => (d.Statement[0].Condition = { StringEquals: { "aws:MultiFactorAuthPresent": "true" } })],
+        ["Bool True", (d) => (d.Statement[0].Condition = { Bool: { "aws:multifactorauthpresent": "True" } })],
+        ["Bool boolean true", (d) => (d.Statement[0].Condition = { Bool: { "aws:MultiFactorAuthPresent": true } })],
+        [
+          "StringEqualsIgnoreCase TRUE",
+          (d) => (d.Statement[0].Condition = { StringEqualsIgnoreCase: { "aws:MultiFactorAuthPresent": "TRUE" } }),
+        ],
+        ["MFA age bound alone", (d) => (d.Statement[0].Condition = { NumericLessThan: { "aws:MultiFactorAuthAge": "3600" } })],
+        ["Null age false", (d) => (d.Statement[0].Condition = { Null: { "aws:MultiFactorAuthAge": "false" } })],
+        ["Deny unless MFA (BoolIfExists false)", denyUnlessMfa({ BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } })],
+        ["Deny unless MFA (Null age)", denyUnlessMfa({ Null: { "aws:MultiFactorAuthAge": "true" } })],
+      ];
+      for (const [name, edit] of forms) {
+        const d = clone(SEED_TRUST) as unknown as { Statement: Stmt[] };
+        edit(d);
+        const r = await check(policy, role(JSON.stringify(d)));
+        assert.deepStrictEqual(r.violations, [], name);
+      }
     });
 
     it("ignores Deny statements and Allows of other actions", async () => {
@@ -79,7 +116,7 @@ describe("iam-cross-account-trust-requires-mfa", () => {
       const r = await check(policy, role(trust((s) => delete s.Condition)));
       assert.strictEqual(r.violations[0].enforcementLevel, "mandatory");
       assert.deepStrictEqual(messages(r), [
-        `IAM role "test-restricted-admin-role": statement 0 lets arn:aws:iam::111122223333:user/test-pb-user (not account ${TARGET_ACCOUNT}) assume the role without requiring MFA; add Condition Bool aws:MultiFactorAuthPresent = "true".`,
+        `IAM role "test-restricted-admin-role": statement 0 lets arn:aws:iam::111122223333:user/test-pb-user (not account ${TARGET_ACCOUNT}) assume the role without requiring MFA (long-term access keys and sessions without MFA pass); add Condition Bool aws:MultiFactorAuthPresent = "true".`,
       ]);
     });
 
@@ -95,6 +132,37 @@ describe("iam-cross-account-trust-requires-mfa", () => {
         const r = await check(policy, role(trust((s) => (s.Condition = { Bool: { "aws:MultiFactorAuthPresent": v } }))));
         assert.strictEqual(r.violations.length, 1, JSON.stringify(v));
       }
+    });
+
+    it("3b: conditions that read like MFA but admit callers without it", async () => {
+      const cases: [string, Record<string, unknown>, RegExp][] = [
+        ["StringNotEquals false", { StringNotEquals: { "aws:MultiFactorAuthPresent": "false" } }, /long-term access keys pass/],
+        ["StringLike *", { StringLike: { "aws:MultiFactorAuthPresent": "*" } }, /sessions without MFA pass/],
+        ["Null present", { Null: { "aws:MultiFactorAuthPresent": "false" } }, /sessions without MFA pass/],
+        ["ForAllValues", { "ForAllValues:StringEquals": { "aws:MultiFactorAuthPresent": "true" } }, /long-term access keys pass/],
+        [
+          "age IfExists",
+          { NumericLessThanIfExists: { "aws:MultiFactorAuthAge": "3600" } },
+          /long-term access keys and sessions without MFA pass/,
+        ],
+      ];
+      for (const [name, condition, expected] of cases) {
+        const m = messages(await check(policy, role(trust((s) => (s.Condition = condition)))));
+        assert.strictEqual(m.length, 1, name);
+        assert.match(m[0], expected, name);
+      }
+    });
+
+    it("3c: a Deny that only sometimes applies does not stand in for MFA", async () => {
+      const d = clone(SEED_TRUST) as unknown as { Statement: Stmt[] };
+      delete d.Statement[0].Condition;
+      d.Statement.push({
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: "sts:AssumeRole",
+        Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" }, IpAddress: { "aws:SourceIp": "203.0.113.0/24" } },
+      });
+      assert.strictEqual(messages(await check(policy, role(JSON.stringify(d)))).length, 1);
     });
 
     it("4: a 12-digit account principal, everyone, and NotPrincipal", async () => {
@@ -121,8 +189,10 @@ describe("iam-cross-account-trust-requires-mfa", () => {
 
     it("6: the role's account unknown: every account principal counts as another account", async () => {
       const doc = trust((s) => ((s.Principal = { AWS: `arn:aws:iam::${TARGET_ACCOUNT}:root` }), delete s.Condition));
-      const r = await check(policy, role(doc, { permissionsBoundary: undefined }));
+      const r = await check(policy, withoutProvider(role(doc, { permissionsBoundary: undefined })));
       assert.match(messages(r)[0], /the role's account is unknown/);
+      // The stack's provider, pinned to the role's account, tells it: a same-account principal needs no MFA.
+      assert.deepStrictEqual((await check(policy, role(doc, { permissionsBoundary: undefined }))).violations, []);
     });
 
     it("7: an unreadable trust policy", async () => {

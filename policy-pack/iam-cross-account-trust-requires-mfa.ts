@@ -1,15 +1,17 @@
-import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
+import type { PolicyConfigSchema, PolicyProviderResource, ResourceValidationPolicy } from "@pulumi/policy";
 import { accountOfArn } from "./boundary-arn";
 import { NAME_PATTERNS_ITEMS, configOf, unknownModeProperty, type UnknownMode } from "./config";
 import {
-  conditionValues,
+  conditionEntries,
   describeStatement,
+  globMatch,
   parsePolicyDocument,
   statementCoversAction,
   type PolicyDocument,
   type Statement,
 } from "./iam-document";
 import { ROLE_TYPES, matchesAnyPattern, reportAdvisory } from "./resources";
+import { providerAccount } from "./stack-account";
 import { knownString, readProp } from "./unknown";
 
 export interface TrustMfaConfig {
@@ -31,13 +33,89 @@ export function crossAccountPrincipals(s: Statement, roleAccount: string | undef
   });
 }
 
-/** How the statement asks for MFA: `Bool` true (required), `BoolIfExists` (admits callers without MFA), or not at all. */
-export function mfaRequirement(s: Statement): "bool" | "bool-if-exists" | "none" {
-  const isTrue = (values: readonly unknown[] | undefined) =>
-    values !== undefined && values.length > 0 && values.every((v) => v === true || v === "true");
-  if (isTrue(conditionValues(s, "Bool", MFA_KEY))) return "bool";
-  if (isTrue(conditionValues(s, "BoolIfExists", MFA_KEY))) return "bool-if-exists";
-  return "none";
+export const MFA_AGE_KEY = "aws:MultiFactorAuthAge";
+
+/**
+ * The callers without MFA, as the request context describes them: long-term access keys send
+ * neither MFA key; temporary credentials obtained without MFA (a console session, a plain
+ * AssumeRole) send `aws:MultiFactorAuthPresent` = "false" and no age.
+ */
+export const CALLERS_WITHOUT_MFA = [
+  { name: "long-term access keys", context: {} as Readonly<Record<string, string>> },
+  { name: "sessions without MFA", context: { [MFA_KEY.toLowerCase()]: "false" } as Readonly<Record<string, string>> },
+] as const;
+
+const MFA_KEYS = new Set([MFA_KEY.toLowerCase(), MFA_AGE_KEY.toLowerCase()]);
+
+/**
+ * Whether one condition entry on an MFA key holds for a caller whose context is `context` (keys in
+ * lower case), by IAM's rules: a missing key fails every operator except `...IfExists`, `Null`
+ * true, `ForAllValues:` and the negated operators; `Bool` compares case-insensitively. An operator
+ * the pack does not model counts as holding, so it never hides a caller without MFA.
+ */
+export function conditionHolds(
+  operator: string,
+  key: string,
+  values: readonly unknown[],
+  context: Readonly<Record<string, string>>,
+): boolean {
+  const value = context[key.toLowerCase()];
+  let op = operator;
+  const set = /^(ForAnyValue|ForAllValues):/i.exec(op)?.[1]?.toLowerCase();
+  if (set) op = op.slice(op.indexOf(":") + 1);
+  const ifExists = /IfExists$/i.test(op);
+  if (ifExists) op = op.slice(0, -"IfExists".length);
+  const lower = op.toLowerCase();
+  const strings = values.map((v) => String(v));
+  if (lower === "null") return strings.some((v) => v.toLowerCase() === (value === undefined ? "true" : "false"));
+  const negated = /^(stringnot|arnnot|numericnot|datenot|notipaddress)/.test(lower);
+  if (value === undefined) return ifExists || set === "forallvalues" || negated;
+  switch (lower) {
+    case "bool":
+      return strings.some((v) => v.toLowerCase() === value.toLowerCase());
+    case "stringequals":
+      return strings.some((v) => v === value);
+    case "stringequalsignorecase":
+      return strings.some((v) => v.toLowerCase() === value.toLowerCase());
+    case "stringlike":
+      return strings.some((v) => globMatch(v, value));
+    case "stringnotequals":
+      return !strings.some((v) => v === value);
+    case "stringnotequalsignorecase":
+      return !strings.some((v) => v.toLowerCase() === value.toLowerCase());
+    case "stringnotlike":
+      return !strings.some((v) => globMatch(v, value));
+    default:
+      return true;
+  }
+}
+
+/** Whether every condition of the statement on an MFA key holds for the caller (conditions on other keys are not decided here). */
+function mfaConditionsHold(s: Statement, context: Readonly<Record<string, string>>): boolean {
+  return conditionEntries(s).every((c) => !MFA_KEYS.has(c.key.toLowerCase()) || conditionHolds(c.operator, c.key, c.values, context));
+}
+
+/** Whether a Deny statement surely refuses `principals` the role for this caller: all its conditions are on MFA keys and hold. */
+function denyRefuses(d: Statement, principals: readonly string[], context: Readonly<Record<string, string>>): boolean {
+  if (d.effect !== "Deny" || !statementCoversAction(d, "sts:AssumeRole") || d.notPrincipal !== undefined || d.principal === undefined)
+    return false;
+  const covered =
+    d.principal === "*" ||
+    (d.principal.AWS ?? []).includes("*") ||
+    principals.every((p) => (d.principal as Record<string, readonly string[]>).AWS?.includes(p));
+  const entries = conditionEntries(d);
+  return covered && entries.every((c) => MFA_KEYS.has(c.key.toLowerCase()) && conditionHolds(c.operator, c.key, c.values, context));
+}
+
+/**
+ * The callers without MFA whom the Allow statement admits, by what its conditions (and the
+ * document's Deny statements) mean, not how they are spelt: `Bool` or `StringEquals` "true", an
+ * MFA age bound, or a Deny of AssumeRole unless MFA is present all keep them out.
+ */
+export function callersAdmittedWithoutMfa(s: Statement, doc: PolicyDocument, principals: readonly string[]): string[] {
+  return CALLERS_WITHOUT_MFA.filter(
+    (c) => mfaConditionsHold(s, c.context) && !doc.statements.some((d) => denyRefuses(d, principals, c.context)),
+  ).map((c) => c.name);
 }
 
 /** Pure: one message per Allow statement that admits another account's principals without MFA. */
@@ -47,20 +125,26 @@ export function trustMfaFindings(doc: PolicyDocument, roleAccount: string | unde
     if (s.effect !== "Allow" || !statementCoversAction(s, "sts:AssumeRole")) continue;
     const principals = crossAccountPrincipals(s, roleAccount);
     if (principals.length === 0) continue;
-    const req = mfaRequirement(s);
-    if (req === "bool") continue;
+    const admitted = callersAdmittedWithoutMfa(s, doc, principals);
+    if (admitted.length === 0) continue;
     const who = `${describeStatement(s)} lets ${principals.join(", ")} (${roleAccount ? `not account ${roleAccount}` : "the role's account is unknown"}) assume the role`;
+    const ifExists = conditionEntries(s).some((c) => /IfExists$/i.test(c.operator) && c.key.toLowerCase() === MFA_KEY.toLowerCase());
     out.push(
-      req === "bool-if-exists"
+      admitted.length === 1 && admitted[0] === "long-term access keys" && ifExists
         ? `${who} with BoolIfExists ${MFA_KEY}: long-term access keys carry no MFA key, so they pass; use Bool.`
-        : `${who} without requiring MFA; add Condition Bool ${MFA_KEY} = "true".`,
+        : `${who} without requiring MFA (${admitted.join(" and ")} pass); add Condition Bool ${MFA_KEY} = "true".`,
     );
   }
   return out;
 }
 
-/** The role's own account: from its ARN (stack exports) or its boundary's ARN (a boundary lives in the role's account). */
-export function roleAccountOf(props: Record<string, unknown>): string | undefined {
+/**
+ * The role's own account: its provider's pinned account, else its ARN (stack exports), else its
+ * boundary's ARN (a boundary lives in the role's account; the boundary policy checks which one).
+ */
+export function roleAccountOf(props: Record<string, unknown>, provider?: PolicyProviderResource): string | undefined {
+  const pinned = providerAccount(provider);
+  if (pinned !== undefined) return pinned;
   for (const key of ["arn", "permissionsBoundary"]) {
     const v = knownString(props, key);
     const account = v === undefined ? undefined : accountOfArn(v)?.accountId;
@@ -84,7 +168,7 @@ const configSchema: PolicyConfigSchema = {
 export const iamCrossAccountTrustRequiresMfa: ResourceValidationPolicy = {
   name: "iam-cross-account-trust-requires-mfa",
   description:
-    "A role that trusts principals of another account requires MFA: Condition Bool aws:MultiFactorAuthPresent = true (not BoolIfExists) on every Allow of sts:AssumeRole, unless it is a configured machine role.",
+    "A role that trusts principals of another account requires MFA on every Allow of sts:AssumeRole (Bool or StringEquals aws:MultiFactorAuthPresent = true, an MFA age bound, or a Deny unless MFA; not BoolIfExists), unless it is a configured machine role.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps:
@@ -111,6 +195,6 @@ export const iamCrossAccountTrustRequiresMfa: ResourceValidationPolicy = {
       report(`the trust policy of ${label} cannot be read: ${parsed.error}.`);
       return;
     }
-    for (const message of trustMfaFindings(parsed.document, roleAccountOf(args.props))) report(`${label}: ${message}`);
+    for (const message of trustMfaFindings(parsed.document, roleAccountOf(args.props, args.provider))) report(`${label}: ${message}`);
   },
 };
