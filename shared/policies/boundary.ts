@@ -32,7 +32,7 @@ export const ROLE_PERMISSION_ACTIONS = [
   "iam:PutRolePermissionsBoundary",
 ];
 
-/** Edits of the boundary policy itself. */
+/** Edits of the boundary policy itself; the hardened profile also denies them on customer policies outside the delegated path. */
 export const BOUNDARY_POLICY_EDIT_ACTIONS = [
   "iam:CreatePolicyVersion",
   "iam:DeletePolicy",
@@ -77,26 +77,26 @@ export function seedBoundaryPolicy(args: BoundaryArgs): PolicyDocument {
   };
 }
 
-/** Credentials and identity changes on existing users (escalation by taking over a user). */
+/**
+ * The article's user and group guard as patterns, for the hardened profile: every action of
+ * USER_AND_GROUP_ACTIONS (the policy pack checks it), and the reads of users and groups with them.
+ * `iam:*Group` also matches AddUserToGroup and RemoveUserFromGroup; `iam:*User` matches TagUser.
+ */
+export const USER_AND_GROUP_PATTERNS = ["iam:*User", "iam:*UserPolicy", "iam:*Group", "iam:*GroupPolicy"];
+
+/**
+ * Credentials and identity changes on existing users (escalation by taking over a user). As
+ * patterns, to keep the boundary within the managed-policy quota: they also match a few reads of
+ * users (GetLoginProfile, GetSSHPublicKey, GetMFADevice), which no target account needs.
+ */
 export const USER_CREDENTIAL_ACTIONS = [
-  "iam:UpdateLoginProfile",
-  "iam:DeleteLoginProfile",
-  "iam:UpdateAccessKey",
-  "iam:DeleteAccessKey",
-  "iam:CreateServiceSpecificCredential",
-  "iam:ResetServiceSpecificCredential",
-  "iam:UpdateServiceSpecificCredential",
-  "iam:UploadSSHPublicKey",
-  "iam:UpdateSSHPublicKey",
-  "iam:UploadSigningCertificate",
-  "iam:UpdateSigningCertificate",
-  "iam:EnableMFADevice",
-  "iam:DeactivateMFADevice",
-  "iam:ResyncMFADevice",
-  "iam:PutUserPermissionsBoundary",
-  "iam:DeleteUserPermissionsBoundary",
-  "iam:TagUser",
-  "iam:UntagUser",
+  "iam:*LoginProfile",
+  "iam:*AccessKey",
+  "iam:*ServiceSpecificCredential",
+  "iam:*SSHPublicKey",
+  "iam:*SigningCertificate",
+  "iam:*MFADevice",
+  "iam:*UserPermissionsBoundary",
 ];
 
 /**
@@ -114,13 +114,38 @@ export const ROLE_SHIELD_ACTIONS = [
   "iam:UntagRole",
 ];
 
-/** Customer-policy changes that would rewrite a policy someone else may have attached. */
-export const POLICY_VERSION_ACTIONS = [
-  "iam:CreatePolicyVersion",
-  "iam:SetDefaultPolicyVersion",
-  "iam:DeletePolicyVersion",
-  "iam:DeletePolicy",
-];
+/**
+ * The Sids of the hardened boundary's statements: the escalation catalogue names the statement
+ * that must block each method by these.
+ */
+export const HARDENED_SIDS = {
+  users: "DenyUserAndGroupManagement",
+  roleChanges: "DenyRoleChangesWithoutThisBoundary",
+  boundaryRemoval: "DenyBoundaryRemoval",
+  boundaryPolicy: "DenyBoundaryPolicyEdits",
+  shield: "ShieldRestrictedAndProtectedRoles",
+  policyVersions: "DenyPolicyVersionsOutsideDelegatedPath",
+  assumeOwnAccount: "DenyAssumingOwnAccountRolesOutsideDelegatedPath",
+  assumeOtherAccounts: "DenyAssumingRolesInOtherAccounts",
+  rolesOutsidePath: "DenyRolesOutsideDelegatedPath",
+  reservedTags: "DenyReservedTagKeys",
+  samlProviders: "DenySAMLProviderChanges",
+  providerChanges: "DenyProviderChangesUnlessDelegated",
+  providerCreation: "DenyProviderCreationUnlessDelegated",
+  account: "DenyAccountAndOrganizationChanges",
+} as const;
+
+/**
+ * The tag that marks an OIDC provider or a Roles Anywhere trust anchor or profile as created by a
+ * bounded principal for an application: only those may be changed or deleted under the boundary.
+ */
+export const DELEGATED_TAG_KEY = "jumpenv:delegated";
+
+/**
+ * Tag keys no bounded role or session may carry: the project's own namespace, which the
+ * group-tags trust strategy and attribute-based access control read as `aws:PrincipalTag`.
+ */
+export const RESERVED_TAG_KEY_PATTERN = "jumpenv:*";
 
 /**
  * The `hardened` profile: every guard of the article's boundary, plus the escalations that IAM
@@ -135,50 +160,141 @@ export function hardenedBoundaryPolicy(args: HardenedBoundaryArgs): PolicyDocume
     Version: "2012-10-17",
     Statement: [
       { Sid: "AllowAll", Effect: "Allow", Action: "*", Resource: "*" },
-      { Sid: "DenyUserAndGroupManagement", Effect: "Deny", Action: [...USER_AND_GROUP_ACTIONS, ...USER_CREDENTIAL_ACTIONS], Resource: "*" },
+      { Sid: HARDENED_SIDS.users, Effect: "Deny", Action: [...USER_AND_GROUP_PATTERNS, ...USER_CREDENTIAL_ACTIONS], Resource: "*" },
       {
-        Sid: "DenyRoleChangesWithoutThisBoundary",
+        Sid: HARDENED_SIDS.roleChanges,
         Effect: "Deny",
         Action: [...ROLE_PERMISSION_ACTIONS, ...ROLE_CHANGE_ACTIONS],
         Resource: "*",
         Condition: { StringNotEquals: { "iam:PermissionsBoundary": args.boundaryArn } },
       },
+      // Unconditional: a role that carries another, stricter boundary must keep it too.
+      { Sid: HARDENED_SIDS.boundaryRemoval, Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: "*" },
       {
-        Sid: "DenyBoundaryRemoval",
+        Sid: HARDENED_SIDS.reservedTags,
         Effect: "Deny",
-        Action: ["iam:DeleteRolePermissionsBoundary"],
+        Action: [...ROLE_TAGGING_ACTIONS],
         Resource: "*",
-        Condition: { StringEquals: { "iam:PermissionsBoundary": args.boundaryArn } },
+        Condition: { "ForAnyValue:StringLike": { "aws:TagKeys": RESERVED_TAG_KEY_PATTERN } },
       },
       {
-        Sid: "DenyBoundaryPolicyEdits",
+        Sid: HARDENED_SIDS.boundaryPolicy,
         Effect: "Deny",
         Action: [...BOUNDARY_POLICY_EDIT_ACTIONS, "iam:TagPolicy", "iam:UntagPolicy"],
         Resource: [args.boundaryArn],
       },
       {
-        Sid: "ShieldRestrictedAndProtectedRoles",
+        Sid: HARDENED_SIDS.shield,
         Effect: "Deny",
         Action: [...ROLE_SHIELD_ACTIONS],
         Resource: [...args.shieldedRoleArns].sort(),
       },
-      { Sid: "DenyPassingRolesOutsideDelegatedPath", Effect: "Deny", Action: "iam:PassRole", NotResource: delegatedRoles },
       {
-        Sid: "DenyPolicyVersionsOutsideDelegatedPath",
+        // PassRole sends no boundary key, and for PutRolePermissionsBoundary iam:PermissionsBoundary
+        // shows only the new boundary, never the old one: putting this boundary on a platform or
+        // unbounded role would make it "ours" and then editable. Tag requests carry no boundary key
+        // at all. Only the path tells delegated roles (all created with this boundary) apart.
+        Sid: HARDENED_SIDS.rolesOutsidePath,
         Effect: "Deny",
-        Action: [...POLICY_VERSION_ACTIONS],
+        Action: ["iam:PassRole", "iam:PutRolePermissionsBoundary", "iam:TagRole", "iam:UntagRole"],
+        NotResource: delegatedRoles,
+      },
+      {
+        Sid: HARDENED_SIDS.policyVersions,
+        Effect: "Deny",
+        Action: [...BOUNDARY_POLICY_EDIT_ACTIONS],
         NotResource: delegatedPolicies,
       },
       {
-        Sid: "DenyAssumingOwnAccountRolesOutsideDelegatedPath",
+        Sid: HARDENED_SIDS.assumeOwnAccount,
         Effect: "Deny",
         Action: "sts:AssumeRole",
         NotResource: delegatedRoles,
         Condition: { StringEquals: { "aws:ResourceAccount": args.accountId } },
       },
+      {
+        // Roles of other accounts that trust this one are reached through the Jump account, with MFA.
+        Sid: HARDENED_SIDS.assumeOtherAccounts,
+        Effect: "Deny",
+        Action: "sts:AssumeRole",
+        Resource: "*",
+        Condition: { StringNotEquals: { "aws:ResourceAccount": args.accountId } },
+      },
+      { Sid: HARDENED_SIDS.samlProviders, Effect: "Deny", Action: [...SAML_PROVIDER_ACTIONS], Resource: "*" },
+      {
+        // An absent tag makes StringNotEquals true: untagged providers are denied.
+        Sid: HARDENED_SIDS.providerChanges,
+        Effect: "Deny",
+        Action: [...IDENTITY_PROVIDER_CHANGE_ACTIONS],
+        Resource: "*",
+        Condition: { StringNotEquals: { [`aws:ResourceTag/${DELEGATED_TAG_KEY}`]: "true" } },
+      },
+      {
+        Sid: HARDENED_SIDS.providerCreation,
+        Effect: "Deny",
+        Action: [...IDENTITY_PROVIDER_CREATE_ACTIONS],
+        Resource: "*",
+        Condition: { StringNotEquals: { [`aws:RequestTag/${DELEGATED_TAG_KEY}`]: "true" } },
+      },
+      { Sid: HARDENED_SIDS.account, Effect: "Deny", Action: [...ACCOUNT_AND_ORGANIZATION_ACTIONS], Resource: "*" },
     ],
   };
 }
+
+/** SAML providers: a human sign-in path. Humans come through the Jump account, so no bounded principal manages one. */
+export const SAML_PROVIDER_ACTIONS = [
+  "iam:CreateSAMLProvider",
+  "iam:UpdateSAMLProvider",
+  "iam:DeleteSAMLProvider",
+  "iam:TagSAMLProvider",
+  "iam:UntagSAMLProvider",
+];
+
+/**
+ * Changes of an existing identity provider (OIDC, Roles Anywhere) that roles may trust: none of
+ * these requests names the roles that trust it, so only providers created as delegated may change.
+ */
+export const IDENTITY_PROVIDER_CHANGE_ACTIONS = [
+  "iam:AddClientIDToOpenIDConnectProvider",
+  "iam:RemoveClientIDFromOpenIDConnectProvider",
+  "iam:UpdateOpenIDConnectProviderThumbprint",
+  "iam:DeleteOpenIDConnectProvider",
+  "iam:TagOpenIDConnectProvider",
+  "iam:UntagOpenIDConnectProvider",
+  "rolesanywhere:Update*",
+  "rolesanywhere:Enable*",
+  "rolesanywhere:Delete*",
+  "rolesanywhere:TagResource",
+  "rolesanywhere:UntagResource",
+];
+
+/** Creating an identity provider: allowed only when the request marks it delegated. */
+export const IDENTITY_PROVIDER_CREATE_ACTIONS = [
+  "iam:CreateOpenIDConnectProvider",
+  "rolesanywhere:CreateTrustAnchor",
+  "rolesanywhere:CreateProfile",
+];
+
+/**
+ * Account-level escapes from the organisation's guard rails: leaving it, editing its policies
+ * where the account is a delegated administrator, redirecting or closing the account.
+ */
+export const ACCOUNT_AND_ORGANIZATION_ACTIONS = [
+  "organizations:LeaveOrganization",
+  // Attach, Detach, Create, Update, Delete (and Describe) Policy; Enable and Disable PolicyType.
+  "organizations:*Policy",
+  "organizations:*PolicyType",
+  "organizations:*DelegatedAdministrator",
+  "account:CloseAccount",
+  // Alternate contacts, contact information, account name.
+  "account:Put*",
+  "account:Delete*",
+  // The account's email address and name (and its password policy).
+  "iam:UpdateAccount*",
+];
+
+/** Role actions that carry tags in the request: a bounded role must not carry a reserved key. */
+export const ROLE_TAGGING_ACTIONS = ["iam:CreateRole", "iam:TagRole", "sts:TagSession"];
 
 export type BoundaryPolicyArgs = HardenedBoundaryArgs;
 

@@ -1,9 +1,11 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { boundaryPolicy, LIMITS, policyArn, policySize, roleArn } from "@jumpenv/shared";
+import { boundaryPolicy, HARDENED_SIDS, LIMITS, policyArn, policySize, roleArn } from "@jumpenv/shared";
 import { readSection } from "../../docgen/generated-section";
-import { METHODS, TASKS } from "./methods";
-import { catalogueMatrix, matrixMarkdown, PROFILES, REFERENCE_SCENARIO, type CatalogueRun } from "./evaluate";
+import { METHODS } from "./methods";
+import { TASKS } from "./tasks";
+import { catalogueMatrix, matrixMarkdown, PROFILES, profileBoundary, REFERENCE_SCENARIO, type CatalogueRun } from "./evaluate";
+import { outsideSources } from "./sources";
 import type { Profile } from "./methods";
 
 describe("escalation catalogue, evaluated against every boundary profile", () => {
@@ -40,8 +42,10 @@ describe("escalation catalogue, evaluated against every boundary profile", () =>
       const denied = r.steps.find((s) => s.verdict.decision !== "Allowed")!;
       assert.equal(denied.verdict.decision, "ExplicitlyDenied", `${r.method.id}: ${denied.action} was not denied by a statement`);
       assert.ok(
-        denied.verdict.reasons.some((x) => x.kind === "boundary" && x.policy === REFERENCE_SCENARIO.boundaryArn && x.sid),
-        `${r.method.id} denied by something other than a boundary statement`,
+        denied.verdict.reasons.some(
+          (x) => x.kind === "boundary" && x.policy === REFERENCE_SCENARIO.boundaryArn && x.sid === r.method.blockedBy,
+        ),
+        `${r.method.id}: ${denied.action} was not denied by the boundary statement ${r.method.blockedBy}: ${JSON.stringify(denied.verdict.reasons)}`,
       );
     }
   });
@@ -65,6 +69,32 @@ describe("escalation catalogue, evaluated against every boundary profile", () =>
   it("the matrix in docs/escalations.md is the one the code computes", () => {
     const committed = readSection(path.resolve(__dirname, "../../docs/escalations.md"), "escalation matrix");
     assert.equal(committed, matrixMarkdown(matrix).trim(), "docs/escalations.md is stale: run `npm run docs`");
+  });
+
+  it("holds at least 40 methods from at least 3 outside sources, each naming where in its source it comes from", () => {
+    assert.ok(METHODS.length >= 40, `${METHODS.length} methods`);
+    assert.ok(outsideSources(METHODS).length >= 3, outsideSources(METHODS).join(", "));
+    for (const m of METHODS) {
+      assert.ok(m.sources.length > 0, m.id);
+      for (const r of m.sources)
+        assert.match(r.ref, /^(https:\/\/|[A-Za-z0-9-]+\/[A-Za-z0-9.-]+ |test-pb-policy$|the Jump-account)/, `${m.id}: ${r.ref}`);
+      assert.ok(m.residual || m.blockedBy, `${m.id} names neither the statement that blocks it nor the control of a residual method`);
+    }
+  });
+
+  it("every statement the catalogue names exists in the hardened boundary, and each blocks some method", () => {
+    const doc = profileBoundary("hardened", REFERENCE_SCENARIO);
+    const sids = new Set(doc.Statement.map((st) => st.Sid));
+    const named = new Set(METHODS.flatMap((m) => (m.blockedBy ? [m.blockedBy] : [])));
+    for (const sid of named) assert.ok(sids.has(sid), sid);
+    for (const sid of Object.values(HARDENED_SIDS)) assert.ok(named.has(sid), `no method is blocked by ${sid}`);
+  });
+
+  it("no Deny of the hardened boundary tests iam:PermissionsBoundary with an ...IfExists operator (an unbounded role would slip through)", () => {
+    for (const st of profileBoundary("hardened", REFERENCE_SCENARIO).Statement.filter((x) => x.Effect === "Deny"))
+      for (const [op, keys] of Object.entries(st.Condition ?? {}))
+        if (Object.keys(keys as object).some((k) => k.toLowerCase() === "iam:permissionsboundary"))
+          assert.doesNotMatch(op, /IfExists$/i, st.Sid);
   });
 
   it("lists every method and task once", () => {

@@ -7,7 +7,9 @@ import { boundaryPolicy, policyArn, roleArn, type PolicyDocument } from "@jumpen
 import { ADMINISTRATOR_ACCESS, awsManagedPolicy } from "../access/aws-managed";
 import { permissionsBoundaryKey, requestContext, type RoleSessionCaller } from "../access/context";
 import { describeVerdict, evaluate, namedPolicy, type Verdict } from "../access/evaluator";
-import { METHODS, TASKS, type Method, type Profile, type Scenario, type Step, type Task } from "./methods";
+import { METHODS, type Method, type Profile, type Scenario, type Step } from "./methods";
+import { TASKS, type Task } from "./tasks";
+import { describeSources, outsideSources, SOURCES } from "./sources";
 
 export const PROFILES: readonly Profile[] = ["seed", "hardened"];
 
@@ -71,8 +73,10 @@ async function evaluateStep(step: Step, s: Scenario, boundary: unknown): Promise
     mfaAgeSeconds: 300,
   };
   const resource = step.resource(s);
+  // The account that owns the resource: another account's role is evaluated against its trust there.
+  const owner = /^arn:aws:[^:]+:[^:]*:(\d{12}):/.exec(resource)?.[1] ?? s.accountId;
   const boundaryValue = (v: "ours" | "other" | undefined) =>
-    v === "ours" ? s.boundaryArn : v === "other" ? policyArn(s.accountId, "/", "permissive-boundary") : undefined;
+    v === "ours" ? s.boundaryArn : v === "other" ? policyArn(s.accountId, "/", "other-boundary") : undefined;
   const pbKey = await permissionsBoundaryKey(step.action, {
     passed: boundaryValue(step.boundary?.passed),
     current: boundaryValue(step.boundary?.current),
@@ -80,7 +84,7 @@ async function evaluateStep(step: Step, s: Scenario, boundary: unknown): Promise
   const context = requestContext(
     caller,
     step.action,
-    { resource },
+    { resource, account: owner, ...(step.tags ? { tags: step.tags } : {}) },
     { now: NOW, region: s.region },
     { ...(step.serviceKeys?.(s) ?? {}), ...pbKey },
   );
@@ -88,7 +92,7 @@ async function evaluateStep(step: Step, s: Scenario, boundary: unknown): Promise
     principal: `arn:aws:sts::${s.accountId}:assumed-role/${s.restrictedRole.name}/attacker`,
     action: step.action,
     resource,
-    resourceAccount: s.accountId,
+    resourceAccount: owner,
     context,
     policies: {
       identity: [awsManagedPolicy(ADMINISTRATOR_ACCESS)!],
@@ -142,21 +146,51 @@ export async function catalogueMatrix(s: Scenario = REFERENCE_SCENARIO): Promise
   return out;
 }
 
-/** The matrix as the Markdown table committed in docs/escalations.md. */
+/** Counts of a run: what "0 open" is out of. */
+export function catalogueCounts(run: CatalogueRun): Record<Exclude<Status, "error">, number> & { error: number } {
+  const count = (st: Status) => run.methods.filter((m) => m.status === st).length;
+  return { blocked: count("blocked"), residual: count("residual"), open: count("open"), error: count("error") };
+}
+
+/** One line: how many methods from which outside sources, and how many delegated tasks. */
+export function catalogueScope(): string {
+  const names = outsideSources(METHODS).map((k) => SOURCES[k].name);
+  return `${METHODS.length} methods (from ${names.length} outside sources: ${names.join(", ")}; and the article's and this project's own) and ${TASKS.length} delegated tasks`;
+}
+
+/** The matrix as the Markdown committed in docs/escalations.md. */
 export function matrixMarkdown(matrix: ReadonlyMap<Profile, CatalogueRun>): string {
   const icon: Record<Status, string> = { blocked: "blocked", open: "**open**", residual: "residual", error: "**error**" };
-  const lines = [`| method | source | ${PROFILES.join(" | ")} |`, `| --- | --- | ${PROFILES.map(() => "---").join(" | ")} |`];
+  const hardened = matrix.get("hardened")!;
+  const lines = [
+    `${catalogueScope()}.`,
+    "",
+    ...PROFILES.map((p) => {
+      const c = catalogueCounts(matrix.get(p)!);
+      return `- \`${p}\`: ${c.blocked} blocked, ${c.residual} residual, ${c.open} open`;
+    }),
+    "",
+    `| method | category | sources | ${PROFILES.join(" | ")} | blocked by (hardened) |`,
+    `| --- | --- | --- | ${PROFILES.map(() => "---").join(" | ")} | --- |`,
+  ];
   METHODS.forEach((m, i) => {
     const cells = PROFILES.map((p) => icon[matrix.get(p)!.methods[i].status]);
-    lines.push(`| ${m.title} (\`${m.id}\`) | ${m.source} | ${cells.join(" | ")} |`);
+    const by = hardened.methods[i].status === "blocked" ? `\`${m.blockedBy}\`` : m.residual ? "residual: see below" : "";
+    lines.push(`| ${m.title} (\`${m.id}\`) | ${m.category} | ${describeSources(m.sources)} | ${cells.join(" | ")} | ${by} |`);
   });
   const residual = METHODS.filter((m) => m.residual).map((m) => `- \`${m.id}\`: ${m.residual}`);
+  const gaps = matrix
+    .get("seed")!
+    .methods.filter((r) => r.status === "open")
+    .map((r) => `\`${r.method.id}\``);
   const tasks = TASKS.map(
     (t, i) =>
       `| ${t.title} (\`${t.id}\`) | ${PROFILES.map((p) => (matrix.get(p)!.tasks[i].allowed ? "allowed" : "**denied**")).join(" | ")} |`,
   );
   return [
     ...lines,
+    "",
+    `The article's known gaps (open under \`seed\`, ${gaps.length}): ${gaps.join(", ")}.`,
     "",
     "Residual methods, and the control that blocks them instead:",
     "",

@@ -5,7 +5,7 @@
  */
 import { ADMINISTRATOR_ACCESS_ARN, parseTargetConfig, roleArn } from "@jumpenv/shared";
 import type { StackFile, StackRun } from "../harness/mock-run";
-import { METHODS, TASKS, type Method, type Profile } from "./methods";
+import type { Method, Profile } from "./methods";
 import { runCatalogue, type Status } from "./evaluate";
 
 export interface TargetEscalations {
@@ -102,5 +102,3 @@ export async function targetEscalations(run: StackRun, file: StackFile, attacker
     problems,
   };
 }
-
-export const CATALOGUE_SIZE = { methods: METHODS.length, tasks: TASKS.length };

@@ -7,7 +7,8 @@
  *    "checks":[{"account","principal","action","resource","context","expected","actual","ok"}]}
  */
 import { describeReason, shortPolicyName, type Reason } from "../access/evaluator";
-import { CATALOGUE_SIZE, type TargetEscalations } from "../escalations/target-escalations";
+import { type TargetEscalations } from "../escalations/target-escalations";
+import { catalogueScope } from "../escalations/evaluate";
 import { GUARANTEES, type Expected } from "../access/expectation";
 import type { SamplingSummary } from "../access/trust-sampling";
 import type { CheckResult } from "../access/proof";
@@ -229,9 +230,7 @@ export function renderText(r: PlanReport): string {
   out.push("");
 
   if (r.escalations.length > 0) {
-    out.push(
-      `Escalation catalogue: ${plural(CATALOGUE_SIZE.methods, "published method")} and ${plural(CATALOGUE_SIZE.tasks, "delegated task")} against each target's boundary (docs/escalations.md)`,
-    );
+    out.push(`Escalation catalogue: ${catalogueScope()}, against each target's boundary (docs/escalations.md)`);
     const label = (e: TargetEscalations) => `${e.stack}${e.permissionSet ? ` · Identity Center ${e.permissionSet}` : ""} (${e.profile})`;
     const w = Math.max(...r.escalations.map((e) => label(e).length)) + 2;
     for (const e of r.escalations) {
