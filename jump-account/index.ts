@@ -1,8 +1,8 @@
-import { loadJumpConfig } from "@jumpenv/shared";
+import { JUMP_COMPONENT, loadJumpConfig } from "@jumpenv/shared";
 import { JumpAccount } from "./jump-account";
 
 const config = loadJumpConfig();
-const jump = new JumpAccount("jump", config);
+const jump = new JumpAccount(JUMP_COMPONENT, config);
 
 // The contract the target-account stacks read (see shared/contract.ts).
 export const contractVersion = jump.contract.contractVersion;

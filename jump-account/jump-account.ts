@@ -6,6 +6,8 @@ import {
   groupAssumeRolePolicies,
   groupTagKey,
   jumpContract,
+  jumpNameProblems,
+  jumpResourceName,
   jumpQuotaProblems,
   taggedGroups,
   selfServicePolicy,
@@ -34,7 +36,9 @@ export class JumpAccount extends pulumi.ComponentResource {
 
   constructor(name: string, args: JumpAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every generated document is measured against IAM's quotas before anything is registered.
-    assertWithinQuotas(jumpQuotaProblems(args, { project: pulumi.getProject(), stack: pulumi.getStack() }));
+    // ...and every name it generates is checked for clashes, IAM's and Pulumi's.
+    const id = { project: pulumi.getProject(), stack: pulumi.getStack() };
+    assertWithinQuotas([...jumpNameProblems(args, id, name), ...jumpQuotaProblems(args, id)]);
     super("jumpenv:index:JumpAccount", name, {}, opts);
     const parent = { parent: this };
     // IAM has no call that changes a managed policy's description: the provider replaces the
@@ -44,7 +48,7 @@ export class JumpAccount extends pulumi.ComponentResource {
     const tags = { "jumpenv:managed-by": "pulumi", "jumpenv:component": name };
 
     const selfService = new aws.iam.Policy(
-      `${name}-self-service`,
+      jumpResourceName.selfServicePolicy(name),
       {
         name: args.selfServicePolicyName,
         path: "/",
@@ -57,14 +61,18 @@ export class JumpAccount extends pulumi.ComponentResource {
 
     const groups = new Map<string, aws.iam.Group>();
     for (const g of args.groups) {
-      const group = new aws.iam.Group(`${name}-group-${g.name}`, { name: g.name, path: g.path }, parent);
+      const group = new aws.iam.Group(jumpResourceName.group(name, g.name), { name: g.name, path: g.path }, parent);
       groups.set(g.name, group);
-      new aws.iam.GroupPolicyAttachment(`${name}-group-${g.name}-self-service`, { group: group.name, policyArn: selfService.arn }, parent);
+      new aws.iam.GroupPolicyAttachment(
+        jumpResourceName.groupSelfServiceAttachment(name, g.name),
+        { group: group.name, policyArn: selfService.arn },
+        parent,
+      );
 
       groupAssumeRolePolicies(args, g).forEach((p, i) => {
-        const suffix = i === 0 ? "assume-roles" : `assume-roles-${i + 1}`;
+        const resourceName = jumpResourceName.groupAssumeRolePolicy(name, g.name, i);
         const assume = new aws.iam.Policy(
-          `${name}-group-${g.name}-${suffix}`,
+          resourceName,
           {
             name: p.name,
             path: "/",
@@ -74,7 +82,7 @@ export class JumpAccount extends pulumi.ComponentResource {
           },
           policyOpts,
         );
-        new aws.iam.GroupPolicyAttachment(`${name}-group-${g.name}-${suffix}`, { group: group.name, policyArn: assume.arn }, parent);
+        new aws.iam.GroupPolicyAttachment(resourceName, { group: group.name, policyArn: assume.arn }, parent);
       });
     }
 
@@ -85,7 +93,7 @@ export class JumpAccount extends pulumi.ComponentResource {
     const passwords: Record<string, pulumi.Output<string>> = {};
     for (const u of args.users) {
       const user = new aws.iam.User(
-        `${name}-user-${u.name}`,
+        jumpResourceName.user(name, u.name),
         // forceDestroy: removing a user from config must also remove the MFA device they created.
         {
           name: u.name,
@@ -99,7 +107,7 @@ export class JumpAccount extends pulumi.ComponentResource {
       userArns[u.name] = user.arn;
       if (u.createLoginProfile) {
         const login = new aws.iam.UserLoginProfile(
-          `${name}-user-${u.name}-login`,
+          jumpResourceName.userLoginProfile(name, u.name),
           { user: user.name, passwordResetRequired: true, ...(u.pgpKey ? { pgpKey: u.pgpKey } : {}) },
           // After the first sign-in the user owns the password; never fight them over it.
           { parent: this, ignoreChanges: ["passwordLength", "passwordResetRequired", "pgpKey"] },
@@ -112,11 +120,15 @@ export class JumpAccount extends pulumi.ComponentResource {
       const members = args.users.filter((u) => u.groups.includes(g.name)).map((u) => users.get(u.name)!.name);
       if (members.length === 0) continue;
       // Exclusive membership: a user added to a Jump group by hand is removed on the next update.
-      new aws.iam.GroupMembership(`${name}-group-${g.name}-members`, { group: groups.get(g.name)!.name, users: members }, parent);
+      new aws.iam.GroupMembership(
+        jumpResourceName.groupMembership(name, g.name),
+        { group: groups.get(g.name)!.name, users: members },
+        parent,
+      );
     }
 
     if (args.createAccountPasswordPolicy) {
-      new aws.iam.AccountPasswordPolicy(`${name}-password-policy`, passwordPolicyArgs(args), parent);
+      new aws.iam.AccountPasswordPolicy(jumpResourceName.passwordPolicy(name), passwordPolicyArgs(args), parent);
     }
 
     this.contract = jumpContract(args);

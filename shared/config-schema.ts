@@ -35,7 +35,16 @@ export const managedPolicyArn = z.string().regex(/^arn:aws:iam::(aws|\d{12}):pol
 export const userSchema = z
   .object({
     name: USER_NAME.describe("IAM user name (1-64 characters: letters, digits, + = , . @ _ -)."),
-    path: iamPath.default("/").describe("IAM path of the user."),
+    // The self-service policy names a user as `user/${aws:username}` (the article's and AWS's own
+    // documented form), which matches only users at path "/": a user under another path could never
+    // set up MFA, and so could never switch role.
+    path: z
+      .literal("/", {
+        error:
+          'expected "/": Jump users live at the root path, because the self-service policy names each user as user/${aws:username} and a user under another path could never set up MFA',
+      })
+      .default("/")
+      .describe('IAM path of the user: "/" only (the self-service policy names users as `user/${aws:username}`).'),
     groups: z
       .array(GROUP_NAME)
       .min(1, { error: "expected at least one group: a user outside every group cannot set up MFA or switch role" })

@@ -5,6 +5,7 @@ const JUMP = { project: "jump-account", stack: "jump" };
 const TARGET = { project: "target-account", stack: "sandbox" };
 
 const validJump: RawConfig = {
+  "aws:region": "us-east-1",
   "aws:allowedAccountIds": '["111122223333"]',
   "jump-account:groups": JSON.stringify([{ name: "admins" }]),
   "jump-account:users": JSON.stringify([{ name: "alice", groups: ["admins"] }]),
@@ -12,6 +13,7 @@ const validJump: RawConfig = {
 };
 
 const validTarget: RawConfig = {
+  "aws:region": "us-east-1",
   "aws:allowedAccountIds": '["444455556666"]',
   "target-account:jumpStack": "acme/jump-account/jump",
 };
@@ -101,10 +103,110 @@ describe("config: every kind of mistake names its key, its value and what was ex
     },
     {
       name: "path without the trailing slash",
-      raw: jumpWith("jump-account:users", [{ name: "alice", path: "/people", groups: ["admins"] }]),
-      key: "jump-account:users[0].path",
+      raw: jumpWith("jump-account:groups", [{ name: "admins", path: "/people" }]),
+      key: "jump-account:groups[0].path",
       value: '"/people"',
       expected: /starts and ends with "\/"/,
+    },
+    {
+      name: "a user under a path (the self-service policy names user/${aws:username}: such a user could never set up MFA)",
+      raw: jumpWith("jump-account:users", [{ name: "alice", path: "/people/", groups: ["admins"] }]),
+      key: "jump-account:users[0].path",
+      value: '"/people/"',
+      expected: /expected "\/".*could never set up MFA/,
+    },
+    {
+      name: "users that differ only in case (IAM names are case-insensitive)",
+      raw: jumpWith("jump-account:users", [
+        { name: "alice", groups: ["admins"] },
+        { name: "Alice", groups: ["admins"] },
+      ]),
+      key: "jump-account:users",
+      value: '"Alice"',
+      expected: /ignoring case: IAM takes it for "alice"/,
+    },
+    {
+      name: "groups that differ only in case",
+      raw: {
+        ...jumpWith("jump-account:groups", [{ name: "admins" }, { name: "Admins" }]),
+        "jump-account:users": JSON.stringify([{ name: "alice", groups: ["admins", "Admins"] }]),
+      },
+      key: "jump-account:groups",
+      value: '"Admins"',
+      expected: /ignoring case: IAM takes it for "admins"/,
+    },
+    {
+      name: "roles of one account that differ only in case",
+      raw: jumpWith("jump-account:targets", [
+        {
+          accountId: "444455556666",
+          name: "prod",
+          roles: [
+            { name: "admin", groups: ["admins"] },
+            { name: "Admin", path: "/x/", groups: ["admins"] },
+          ],
+        },
+      ]),
+      key: "jump-account:targets[0].roles",
+      value: '"Admin"',
+      expected: /ignoring case.*whatever the path/,
+    },
+    {
+      name: "a group's assume-role policy named like the self-service policy, in another case",
+      raw: jumpWith("jump-account:groups", [{ name: "admins", assumeRolePolicyName: "Jump-Self-Service" }]),
+      key: "jump-account:groups",
+      value: '"Jump-Self-Service"',
+      expected: /policy name once, ignoring case/,
+    },
+    {
+      name: "a region outside the aws partition's list",
+      raw: jumpWith("aws:region", "moon-1"),
+      key: "aws:region",
+      value: '"moon-1"',
+      expected: /region of the aws partition \(af-south-1, .*us-east-1/,
+    },
+    {
+      name: "a GovCloud region (another partition: every ARN here is arn:aws:)",
+      raw: jumpWith("aws:region", "us-gov-west-1"),
+      key: "aws:region",
+      value: '"us-gov-west-1"',
+      expected: /region of the aws partition/,
+    },
+    {
+      name: "no region",
+      raw: { ...validJump, "aws:region": undefined as unknown as string },
+      key: "aws:region",
+      value: "missing",
+      expected: /region of the aws partition/,
+    },
+    {
+      name: "a provider key in the wrong case (the provider would ignore it)",
+      raw: jumpWith("aws:Profile", "jump"),
+      key: "aws:Profile",
+      value: '"jump"',
+      expected: /did you mean aws:profile\?/,
+    },
+    {
+      name: "a namespace nobody reads",
+      raw: { ...validTarget, "target-acount:boundaryProfile": "seed" },
+      key: "target-acount:boundaryProfile",
+      value: '"seed"',
+      expected: /unknown namespace "target-acount"; expected keys of target-account:, aws:, pulumi:/,
+      target: true,
+    },
+    {
+      name: "a number where a list is expected, in the project's words",
+      raw: jumpWith("jump-account:users", 3),
+      key: "jump-account:users",
+      value: "3",
+      expected: /^stack "jump": jump-account:users is 3; expected a list$/,
+    },
+    {
+      name: "a required key missing, described from the schema",
+      raw: { ...validJump, "jump-account:targets": undefined as unknown as string },
+      key: "jump-account:targets",
+      value: "missing",
+      expected: /required: expected Target accounts: accountId, name, roles/,
     },
     {
       name: "duplicate user",
@@ -227,6 +329,20 @@ describe("config: every kind of mistake names its key, its value and what was ex
       assert.ok(!line.includes("\n"), "one line per problem");
     });
   }
+
+  it("an empty stack file is one problem naming the keys it needs", () => {
+    const problems = problemsOf(() => parseTargetConfig({}, TARGET));
+    assert.deepEqual(problems, [
+      'stack "sandbox": the stack file sets no config; expected at least aws:region, aws:allowedAccountIds, target-account:jumpStack',
+    ]);
+  });
+
+  it("no problem repeats zod's own wording", () => {
+    const raw = jumpWith("jump-account:passwordPolicy", { minimumPasswordLength: 9.5, requireSymbols: "yes", passwordReusePrevention: 30 });
+    const problems = problemsOf(() => parseJumpConfig(raw, JUMP));
+    assert.equal(problems.length, 3, problems.join("\n"));
+    for (const p of problems) assert.doesNotMatch(p, /Invalid input|Too (small|big)|received/);
+  });
 
   it("reports every problem at once, one line each", () => {
     const raw = jumpWith("jump-account:users", [

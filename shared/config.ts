@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { AWS_PROVIDER_KEYS, AWS_REGIONS } from "./aws-provider";
 import { ACCOUNT_ID } from "./iam-limits";
 import { jumpConfigSchema, targetConfigSchema } from "./config-schema";
 
@@ -41,6 +42,12 @@ export class ConfigError extends pulumi.RunError {
     super(problems.join("\n"));
     this.name = "ConfigError";
   }
+
+  /** One line for a command line: the first problem, and how many more there are (fix one, run again). */
+  get oneLine(): string {
+    const more = this.problems.length - 1;
+    return more > 0 ? `${this.problems[0]} (and ${more} more problem${more === 1 ? "" : "s"})` : (this.problems[0] ?? "invalid config");
+  }
 }
 
 /** What a stack's config looks like before parsing: key (`ns:key`) to the raw string the CLI passes. */
@@ -52,6 +59,7 @@ export interface StackIdentity {
 }
 
 const ALLOWED_ACCOUNTS_KEY = "aws:allowedAccountIds";
+const REGION_KEY = "aws:region";
 
 function show(value: unknown): string {
   if (value === undefined) return "missing";
@@ -91,7 +99,29 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-/** Parse one project's namespace of raw config with its schema, or collect the problems. */
+/** What a schema's own messages do not say: zod's defaults, reworded as "expected ..." in this project's terms. */
+function expectation(iss: z.core.$ZodRawIssue): string | undefined {
+  const inst = (iss as { inst?: { description?: string } }).inst;
+  switch (iss.code) {
+    case "invalid_type":
+      if (iss.input === undefined) return `required: expected ${inst?.description ?? iss.expected}`;
+      return `expected ${iss.expected === "int" ? "a whole number" : iss.expected === "array" ? "a list" : iss.expected === "object" ? "a map of keys to values" : `a ${iss.expected}`}`;
+    case "too_small":
+      return iss.origin === "array" ? `expected at least ${iss.minimum} entries` : `expected at least ${iss.minimum}`;
+    case "too_big":
+      return iss.origin === "array" ? `expected at most ${iss.maximum} entries` : `expected at most ${iss.maximum}`;
+    case "invalid_value":
+      return `expected one of ${iss.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Parse one project's namespace of raw config with its schema, collecting one line per problem.
+ * Every project's loader (jump-account, target-account, governance) goes through here, so a bad
+ * value reads the same wherever it is.
+ */
 export function parseNamespace<S extends z.ZodObject>(
   schema: S,
   raw: RawConfig,
@@ -103,7 +133,7 @@ export function parseNamespace<S extends z.ZodObject>(
   for (const [fullKey, text] of Object.entries(raw)) {
     if (!fullKey.startsWith(`${ns}:`)) continue;
     const key = fullKey.slice(ns.length + 1);
-    const field = schema.shape[key] as z.ZodType | undefined;
+    const field = Object.prototype.hasOwnProperty.call(schema.shape, key) ? (schema.shape[key] as z.ZodType) : undefined;
     if (!field) {
       problems.push(
         problem(
@@ -127,7 +157,7 @@ export function parseNamespace<S extends z.ZodObject>(
       problems.push(problem(id, fullKey, text, "expected a YAML/JSON value (list, object, number or boolean)"));
     }
   }
-  const result = schema.safeParse(values, { reportInput: true });
+  const result = schema.safeParse(values, { reportInput: true, error: expectation });
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
     if (issue.code === "unrecognized_keys") {
@@ -196,6 +226,29 @@ export function duplicates(values: readonly string[]): string[] {
   return [...dup];
 }
 
+/**
+ * Names that IAM would take for the same name: IAM user, group, role and policy names are unique
+ * case-insensitively within an account (`alice` and `Alice` are one user). Each clash is reported
+ * once, with its second spelling as the value and its first in the message.
+ */
+export function sameNameIgnoringCase(values: readonly string[]): { readonly first: string; readonly again: string }[] {
+  const seen = new Map<string, string>();
+  const out: { first: string; again: string }[] = [];
+  for (const v of values) {
+    const key = v.toLowerCase();
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, v);
+    else out.push({ first, again: v });
+  }
+  return out;
+}
+
+function clash(kind: string, first: string, again: string): string {
+  return first === again
+    ? `expected each ${kind} name once (IAM ${kind} names are unique in an account)`
+    : `expected each ${kind} name once, ignoring case: IAM takes it for "${first}" (${kind} names are unique case-insensitively in an account)`;
+}
+
 /** Default name of a group's assume-role policy. */
 export function assumeRolePolicyNameOf(group: GroupSettings): string {
   return group.assumeRolePolicyName ?? `${group.name}-assume-roles`;
@@ -205,9 +258,13 @@ export function assumeRolePolicyNameOf(group: GroupSettings): string {
 function crossCheckJump(cfg: JumpConfig, id: StackIdentity, problems: string[]): void {
   const ns = id.project;
   const groupNames = new Set(cfg.groups.map((g) => g.name));
-  for (const d of duplicates(cfg.users.map((u) => u.name)))
-    problems.push(problem(id, `${ns}:users`, d, "expected each user name once (IAM user names are unique in an account)"));
-  for (const d of duplicates(cfg.groups.map((g) => g.name))) problems.push(problem(id, `${ns}:groups`, d, "expected each group name once"));
+  for (const d of sameNameIgnoringCase(cfg.users.map((u) => u.name)))
+    problems.push(problem(id, `${ns}:users`, d.again, clash("user", d.first, d.again)));
+  for (const d of sameNameIgnoringCase(cfg.groups.map((g) => g.name)))
+    problems.push(problem(id, `${ns}:groups`, d.again, clash("group", d.first, d.again)));
+  cfg.users.forEach((u, i) => {
+    for (const d of duplicates(u.groups)) problems.push(problem(id, `${ns}:users[${i}].groups`, d, "expected each group once"));
+  });
   for (const d of duplicates(cfg.targets.map((t) => t.accountId)))
     problems.push(problem(id, `${ns}:targets`, d, "expected each target account id once"));
   for (const d of duplicates(cfg.targets.map((t) => t.name)))
@@ -225,15 +282,14 @@ function crossCheckJump(cfg: JumpConfig, id: StackIdentity, problems: string[]):
       problems.push(
         problem(id, `${ns}:targets[${i}].accountId`, t.accountId, "expected a target account other than the Jump account itself"),
       );
-    for (const d of duplicates(t.roles.map((r) => r.name)))
-      problems.push(
-        problem(
-          id,
-          `${ns}:targets[${i}].roles`,
-          d,
-          "expected each role name once per account (IAM role names are unique in an account, whatever the path)",
-        ),
-      );
+    for (const d of sameNameIgnoringCase(t.roles.map((r) => r.name)))
+      problems.push(problem(id, `${ns}:targets[${i}].roles`, d.again, `${clash("role", d.first, d.again)}, whatever the path`));
+    t.roles.forEach((r, j) => {
+      for (const d of duplicates(r.groups))
+        problems.push(problem(id, `${ns}:targets[${i}].roles[${j}].groups`, d, "expected each group once"));
+      for (const d of duplicates(r.managedPolicyArns))
+        problems.push(problem(id, `${ns}:targets[${i}].roles[${j}].managedPolicyArns`, d, "expected each managed policy once"));
+    });
     t.roles.forEach((r, j) =>
       r.groups.forEach((g, k) => {
         if (!groupNames.has(g))
@@ -249,9 +305,14 @@ function crossCheckJump(cfg: JumpConfig, id: StackIdentity, problems: string[]):
     );
   });
   const policyNames = [cfg.selfServicePolicyName, ...cfg.groups.map(assumeRolePolicyNameOf)];
-  for (const d of duplicates(policyNames))
+  for (const d of sameNameIgnoringCase(policyNames))
     problems.push(
-      problem(id, `${ns}:groups`, d, "expected distinct managed policy names (group assume-role policies and selfServicePolicyName)"),
+      problem(
+        id,
+        `${ns}:groups`,
+        d.again,
+        `${clash("policy", d.first, d.again)}; the group assume-role policies and selfServicePolicyName are all managed policies of the Jump account`,
+      ),
     );
   cfg.groups.forEach((g, i) => {
     const name = assumeRolePolicyNameOf(g);
@@ -271,10 +332,79 @@ export function fail(problems: readonly string[]): never {
   throw new ConfigError(problems);
 }
 
+/** Keys of a namespace: a list of the keys its reader knows, or any key (the CLI's own `pulumi:` keys). */
+export type NamespaceKeys = Readonly<Record<string, readonly string[] | "any">>;
+
+/** The namespaces a jump-account or target-account stack may set besides its project's own. */
+const AWS_STACK_NAMESPACES: NamespaceKeys = { aws: AWS_PROVIDER_KEYS, pulumi: "any" };
+
+/**
+ * Keys outside the project's namespace that no reader would take: a namespace nobody reads, or a
+ * key the provider does not have (`aws:Region`). Either would be silently ignored while the value
+ * the user meant to set stays at its default.
+ */
+export function namespaceProblems(raw: RawConfig, id: StackIdentity, known: NamespaceKeys, problems: string[]): void {
+  const namespaces = [id.project, ...Object.keys(known)];
+  for (const [fullKey, text] of Object.entries(raw)) {
+    const at = fullKey.indexOf(":");
+    const ns = fullKey.slice(0, at);
+    const key = fullKey.slice(at + 1);
+    if (ns === id.project) continue;
+    const keys = Object.prototype.hasOwnProperty.call(known, ns) ? known[ns] : undefined;
+    if (keys === undefined) {
+      problems.push(problem(id, fullKey, text, `unknown namespace "${ns}"; expected keys of ${namespaces.map((n) => `${n}:`).join(", ")}`));
+    } else if (keys !== "any" && !keys.includes(key)) {
+      const near = keys.find((k) => k.toLowerCase() === key.toLowerCase());
+      problems.push(
+        problem(
+          id,
+          fullKey,
+          text,
+          near
+            ? `unknown key; did you mean ${ns}:${near}? (keys are case-sensitive)`
+            : `unknown key; the ${ns} provider has no such setting`,
+        ),
+      );
+    }
+  }
+}
+
+/**
+ * `aws:region`: a region of the aws partition, as the provider lists them. The provider refuses
+ * anything else (unless `aws:skipRegionValidation` is true, which this project does not support:
+ * the pipelines read the stack's region to choose where to preview).
+ */
+function regionOf(raw: RawConfig, id: StackIdentity, problems: string[]): void {
+  const region = raw[REGION_KEY];
+  if (region !== undefined && AWS_REGIONS.includes(region)) return;
+  problems.push(problem(id, REGION_KEY, region, `expected a region of the aws partition (${AWS_REGIONS.join(", ")})`));
+}
+
+/** The keys a project requires (no default): what an empty stack file is missing. */
+function requiredKeys(schema: z.ZodObject, project: string): string[] {
+  return Object.entries(schema.shape)
+    .filter(([, field]) => !(field as z.ZodType).safeParse(undefined).success)
+    .map(([k]) => `${project}:${k}`);
+}
+
+/** Checks every AWS stack makes before its project's own keys: an empty file, the provider's keys, the region, the account. */
+export function stackProblems(raw: RawConfig, id: StackIdentity, schema: z.ZodObject, problems: string[]): string | undefined {
+  if (Object.keys(raw).length === 0) {
+    problems.push(
+      `stack "${id.stack}": the stack file sets no config; expected at least ${[REGION_KEY, ALLOWED_ACCOUNTS_KEY, ...requiredKeys(schema, id.project)].join(", ")}`,
+    );
+    return undefined;
+  }
+  namespaceProblems(raw, id, AWS_STACK_NAMESPACES, problems);
+  regionOf(raw, id, problems);
+  return accountIdOf(raw, id, problems);
+}
+
 /** Pure: parse a jump-account stack's raw config (as the CLI passes it) into `JumpConfig`. */
 export function parseJumpConfig(raw: RawConfig, id: StackIdentity): JumpConfig {
   const problems: string[] = [];
-  const accountId = accountIdOf(raw, id, problems);
+  const accountId = stackProblems(raw, id, jumpConfigSchema, problems);
+  if (problems.length > 0 && Object.keys(raw).length === 0) fail(problems);
   const settings = parseNamespace(jumpConfigSchema, raw, id, problems);
   if (!settings || !accountId || problems.length > 0) fail(problems);
   const cfg: JumpConfig = { ...(settings as JumpSettings), accountId };
@@ -286,7 +416,8 @@ export function parseJumpConfig(raw: RawConfig, id: StackIdentity): JumpConfig {
 /** Pure: parse a target-account stack's raw config into `TargetConfig`. */
 export function parseTargetConfig(raw: RawConfig, id: StackIdentity): TargetConfig {
   const problems: string[] = [];
-  const accountId = accountIdOf(raw, id, problems);
+  const accountId = stackProblems(raw, id, targetConfigSchema, problems);
+  if (problems.length > 0 && Object.keys(raw).length === 0) fail(problems);
   const settings = parseNamespace(targetConfigSchema, raw, id, problems);
   if (!settings || !accountId || problems.length > 0) fail(problems);
   return { ...(settings as TargetSettings), accountId };

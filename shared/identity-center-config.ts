@@ -4,7 +4,7 @@
  */
 import type { z } from "zod";
 import * as pulumi from "@pulumi/pulumi";
-import { accountIdOf, duplicates, fail, parseNamespace, problem, type RawConfig, type StackIdentity } from "./config";
+import { duplicates, fail, parseNamespace, problem, stackProblems, type RawConfig, type StackIdentity } from "./config";
 import { identityCenterConfigSchema } from "./identity-center-schema";
 
 type DeepReadonly<T> = T extends (infer U)[]
@@ -73,7 +73,8 @@ function crossCheck(cfg: IdentityCenterConfig, id: StackIdentity, problems: stri
 /** Pure: parse an identity-center stack's raw config into `IdentityCenterConfig`. */
 export function parseIdentityCenterConfig(raw: RawConfig, id: StackIdentity): IdentityCenterConfig {
   const problems: string[] = [];
-  const accountId = accountIdOf(raw, id, problems);
+  const accountId = stackProblems(raw, id, identityCenterConfigSchema, problems);
+  if (problems.length > 0 && Object.keys(raw).length === 0) fail(problems);
   const settings = parseNamespace(identityCenterConfigSchema, raw, id, problems);
   if (!settings || !accountId || problems.length > 0) fail(problems);
   const cfg: IdentityCenterConfig = { ...(settings as IdentityCenterSettings), accountId };

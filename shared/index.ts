@@ -15,3 +15,5 @@ export * from "./target-documents";
 export * from "./identity-center-config";
 export * from "./identity-center-schema";
 export * from "./sso-roles";
+export * from "./generated-names";
+export * from "./resource-names";

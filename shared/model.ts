@@ -65,12 +65,17 @@ export function profileName(tr: TargetRole): string {
   return `${tr.target.name}-${tr.role.name}`;
 }
 
+/** The label the console shows for a role in its switch-role history: at most 64 characters. */
+export function switchRoleDisplayName(tr: TargetRole): string {
+  return `${tr.role.name}@${tr.target.name}`.slice(0, 64);
+}
+
 /** The console's switch-role link for a role. */
 export function switchRoleUrl(tr: TargetRole): string {
   const q = new URLSearchParams({
     account: tr.target.accountId,
     roleName: roleNameWithPath(tr.role.path, tr.role.name),
-    displayName: `${tr.role.name}@${tr.target.name}`.slice(0, 64),
+    displayName: switchRoleDisplayName(tr),
   });
   return `https://signin.aws.amazon.com/switchrole?${q.toString()}`;
 }

@@ -1,4 +1,4 @@
-import { LIMITS, loadTargetConfig } from "@jumpenv/shared";
+import { LIMITS, loadTargetConfig, TARGET_COMPONENT } from "@jumpenv/shared";
 import { readJumpStack, targetOf } from "./jump-stack";
 import { TargetAccount } from "./target-account";
 
@@ -8,7 +8,7 @@ export = async () => {
   // and no restricted role (nothing here trusts the Jump account).
   const jump = config.jumpStack === undefined ? undefined : await readJumpStack(config.jumpStack);
   const target = jump && config.jumpStack !== undefined ? targetOf(jump, config.accountId, config.jumpStack) : undefined;
-  const account = new TargetAccount("target", {
+  const account = new TargetAccount(TARGET_COMPONENT, {
     accountId: config.accountId,
     ...(jump ? { jumpAccountId: jump.jumpAccountId } : {}),
     trustPolicyMaxChars: jump?.trustPolicyMaxChars ?? LIMITS.trustPolicyCharsDefault,

@@ -1,6 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assertWithinQuotas, targetDocuments, targetQuotaProblems, toJson, type TargetDocumentArgs } from "@jumpenv/shared";
+import {
+  assertWithinQuotas,
+  targetDocuments,
+  targetNameProblems,
+  targetQuotaProblems,
+  targetResourceName,
+  toJson,
+  type TargetDocumentArgs,
+} from "@jumpenv/shared";
 
 export interface TargetAccountArgs extends TargetDocumentArgs {
   /** `protect` the boundary policy and the roles (turn off only for sandboxes). */
@@ -19,14 +27,15 @@ export class TargetAccount extends pulumi.ComponentResource {
 
   constructor(name: string, args: TargetAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     const docs = targetDocuments(args);
-    assertWithinQuotas(targetQuotaProblems(args, docs, { project: pulumi.getProject(), stack: pulumi.getStack() }));
+    const id = { project: pulumi.getProject(), stack: pulumi.getStack() };
+    assertWithinQuotas([...targetNameProblems(args, id, name), ...targetQuotaProblems(args, docs, id)]);
     super("jumpenv:index:TargetAccount", name, {}, opts);
     const protect = args.enableProtection;
     const tags = { "jumpenv:managed-by": "pulumi", "jumpenv:component": name };
 
     this.boundaryPolicyArn = docs.boundaryPolicyArn;
     const boundary = new aws.iam.Policy(
-      `${name}-boundary`,
+      targetResourceName.boundary(name),
       {
         name: args.boundaryPolicyName,
         path: args.boundaryPolicyPath,
@@ -43,7 +52,7 @@ export class TargetAccount extends pulumi.ComponentResource {
     this.roleArns = {};
     for (const r of args.roles) {
       const role = new aws.iam.Role(
-        `${name}-role-${r.name}`,
+        targetResourceName.role(name, r.name),
         {
           name: r.name,
           path: r.path,
@@ -62,7 +71,7 @@ export class TargetAccount extends pulumi.ComponentResource {
       );
       r.managedPolicyArns.forEach((arn) => {
         new aws.iam.RolePolicyAttachment(
-          `${name}-role-${r.name}-${arn.split("/").pop()}`,
+          targetResourceName.roleAttachment(name, r.name, arn),
           { role: role.name, policyArn: arn },
           { parent: this },
         );

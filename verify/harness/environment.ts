@@ -6,12 +6,27 @@
  * same programs.
  */
 import * as path from "path";
+import {
+  ConfigError,
+  JUMP_COMPONENT,
+  TARGET_COMPONENT,
+  jumpContract,
+  jumpNameProblems,
+  parseJumpConfig,
+  parseTargetConfig,
+  targetNameProblems,
+  type JumpConfig,
+  type TargetConfig,
+} from "@jumpenv/shared";
 import { runStack, stackFilesIn, stackNames, StackFileError, type RunOptions, type StackFile, type StackRun } from "./mock-run";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const JUMP_PROJECT_DIR = path.join(REPO_ROOT, "jump-account");
 export const TARGET_PROJECT_DIR = path.join(REPO_ROOT, "target-account");
 export const IDENTITY_CENTER_PROJECT_DIR = path.join(REPO_ROOT, "identity-center");
+
+/** The organisation the offline plan runs in: target stacks may name the jump stack `<organization>/jump-account/<stack>`. */
+export const PLAN_ORGANIZATION = "organization";
 
 export interface Environment {
   readonly jump: StackFile;
@@ -41,6 +56,75 @@ export function loadEnvironment(root?: string): Environment {
   if (ics.length > 1)
     throw new StackFileError(`${icDir}: expected at most one identity-center stack file (Pulumi.<stack>.yaml), found ${ics.length}`);
   return { jump: jumps[0], targets, ...(ics.length === 1 ? { identityCenter: ics[0] } : {}) };
+}
+
+export interface CheckedEnvironment {
+  readonly jump: JumpConfig;
+  readonly targets: readonly TargetConfig[];
+}
+
+/**
+ * Validate the environment as one thing, before any program runs: every stack's own config, and
+ * what no single stack can see. One target stack per account (two would fight over one boundary
+ * and the same roles), none in the Jump account, each listed in the jump stack's targets and
+ * reading the jump stack that was planned; every name each program would generate free of clashes.
+ * Throws a ConfigError listing every problem.
+ */
+export function checkEnvironment(env: Environment, organization = PLAN_ORGANIZATION): CheckedEnvironment {
+  const problems: string[] = [];
+  const parse = <T>(f: () => T): T | undefined => {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(...e.problems);
+      return undefined;
+    }
+  };
+  const jumpId = { project: env.jump.project, stack: env.jump.stack };
+  const jump = parse(() => parseJumpConfig(env.jump.config, jumpId));
+  const targets = env.targets.map((t) => ({
+    file: t,
+    cfg: parse(() => parseTargetConfig(t.config, { project: t.project, stack: t.stack })),
+  }));
+  if (!jump || problems.length > 0) throw new ConfigError(problems);
+
+  problems.push(...jumpNameProblems(jump, jumpId, JUMP_COMPONENT));
+  const contract = jumpContract(jump);
+  const jumpNames = stackNames({ project: env.jump.project, stack: env.jump.stack }, organization);
+  const stackOfAccount = new Map<string, string>();
+  for (const { file, cfg } of targets) {
+    if (!cfg) continue;
+    const id = { project: file.project, stack: file.stack };
+    const where = `stack "${file.stack}": aws:allowedAccountIds is ["${cfg.accountId}"]`;
+    const other = stackOfAccount.get(cfg.accountId);
+    if (other !== undefined)
+      problems.push(
+        `${where}, the account of target stack "${other}" too; expected one target stack per account (both would create the same boundary policy and roles)`,
+      );
+    stackOfAccount.set(cfg.accountId, file.stack);
+    if (cfg.accountId === jump.accountId)
+      problems.push(`${where}, the Jump account; expected a target account (the Jump account holds only users and groups)`);
+    // Without a jump stack the account is reached only through IAM Identity Center: no roles here.
+    if (cfg.jumpStack === undefined) {
+      problems.push(...targetNameProblems({ roles: [], protectedRoleNames: cfg.protectedRoleNames }, id, TARGET_COMPONENT));
+      continue;
+    }
+    if (!jumpNames.includes(cfg.jumpStack))
+      problems.push(
+        `stack "${file.stack}": ${file.project}:jumpStack is "${cfg.jumpStack}"; expected the jump stack of this environment: ${jumpNames.map((n) => `"${n}"`).join(" or ")}`,
+      );
+    const entry = contract.targets.find((t) => t.accountId === cfg.accountId);
+    if (!entry) {
+      problems.push(
+        `${where}, but jump stack "${env.jump.stack}" lists no such target (it lists ${contract.targets.map((t) => t.accountId).join(", ")}); expected an account declared in ${env.jump.project}:targets`,
+      );
+      continue;
+    }
+    problems.push(...targetNameProblems({ roles: entry.roles, protectedRoleNames: cfg.protectedRoleNames }, id, TARGET_COMPONENT));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { jump, targets: targets.map((t) => t.cfg!) };
 }
 
 /** A copy of a stack file with some raw config keys replaced (a value of undefined removes the key). */

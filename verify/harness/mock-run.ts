@@ -7,15 +7,15 @@
  *
  * Runs are sequential: Pulumi's runtime state is process-global.
  */
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { MockMonitor, type Mocks, type MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import * as YAML from "yaml";
-import type { RawConfig } from "@jumpenv/shared";
 import { mockState } from "./mock-state";
+import { programEntry, type StackFile } from "./stack-file";
+
+export { programEntry, projectName, readStackFile, stackFilesIn, StackFileError, type StackFile } from "./stack-file";
 
 export interface ResourceOptionsSeen {
   readonly protect: boolean;
@@ -41,76 +41,8 @@ export interface StackRun {
   readonly outputs: Record<string, unknown>;
 }
 
-export interface StackFile {
-  readonly projectDir: string;
-  readonly project: string;
-  readonly stack: string;
-  readonly file: string;
-  readonly config: RawConfig;
-}
-
 /** Outputs of stacks already run, by fully qualified name (`org/project/stack`) and short forms. */
 export type StackOutputs = ReadonlyMap<string, Record<string, unknown>>;
-
-export class StackFileError extends Error {}
-
-export function projectName(projectDir: string): string {
-  const file = path.join(projectDir, "Pulumi.yaml");
-  const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { name?: unknown };
-  if (typeof doc?.name !== "string") throw new StackFileError(`${file}: no project name`);
-  return doc.name;
-}
-
-/**
- * The program file the CLI runs for a project: `Pulumi.yaml`'s `main` (a file, or a folder whose
- * `index.ts` is the program), else the project folder's `index.ts`.
- */
-export function programEntry(projectDir: string): string {
-  const file = path.join(projectDir, "Pulumi.yaml");
-  const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { main?: unknown } | null;
-  const main = typeof doc?.main === "string" && doc.main.trim() !== "" ? doc.main : ".";
-  const target = path.resolve(projectDir, main);
-  return fs.existsSync(target) && fs.statSync(target).isDirectory() ? path.join(target, "index.ts") : target;
-}
-
-/** Read `Pulumi.<stack>.yaml` into the raw key -> string map the CLI hands a program. */
-export function readStackFile(projectDir: string, file: string): StackFile {
-  const m = /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(file));
-  if (!m) throw new StackFileError(`${file}: not a Pulumi.<stack>.yaml file`);
-  let doc: unknown;
-  try {
-    // Anchors and aliases are fine in a stack file (large environments reuse role lists); the
-    // library's default bound of 100 aliases guards untrusted input, which these files are not.
-    doc = YAML.parse(fs.readFileSync(file, "utf8"), { maxAliasCount: 100_000 });
-  } catch (e) {
-    throw new StackFileError(`${file}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
-  }
-  const config = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
-  if (typeof config !== "object" || Array.isArray(config)) throw new StackFileError(`${file}: "config" must be a map of keys to values`);
-  const project = projectName(projectDir);
-  const raw: Record<string, string> = {};
-  for (const [key, value] of Object.entries(config)) {
-    if (value !== null && typeof value === "object" && "secure" in (value as object)) {
-      throw new StackFileError(
-        `${file}: ${key} is an encrypted secret; the offline plan cannot decrypt it (use plain values in example stacks)`,
-      );
-    }
-    // The CLI namespaces bare keys with the project name and passes non-strings as JSON.
-    const full = key.includes(":") ? key : `${project}:${key}`;
-    raw[full] = typeof value === "string" ? value : JSON.stringify(value);
-  }
-  return { projectDir, project, stack: m[1], file, config: raw };
-}
-
-/** Every `Pulumi.<stack>.yaml` in a folder, sorted by stack name. */
-export function stackFilesIn(projectDir: string, configDir = projectDir): StackFile[] {
-  if (!fs.existsSync(configDir)) return [];
-  return fs
-    .readdirSync(configDir)
-    .filter((f) => /^Pulumi\..+\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => readStackFile(projectDir, path.join(configDir, f)));
-}
 
 /** Wait until every registration the program started has been answered (not in the .d.ts). */
 function waitForRPCs(): Promise<void> {

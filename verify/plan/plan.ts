@@ -35,7 +35,14 @@ import { trustSamplingSummary } from "../access/trust-sampling";
 import { documentFindings, stackLabel } from "../access/documents";
 import { accessModel, type PlannedStack } from "../access/access-model";
 import { check, withoutRequestDetails, type CheckResult } from "../access/proof";
-import { loadEnvironment, planEnvironment, REPO_ROOT, type Environment, type PlannedEnvironment } from "../harness/environment";
+import {
+  checkEnvironment,
+  loadEnvironment,
+  planEnvironment,
+  REPO_ROOT,
+  type Environment,
+  type PlannedEnvironment,
+} from "../harness/environment";
 import { ProgramError, StackFileError, type StackFile, type StackRun } from "../harness/mock-run";
 import { hasRoles, targetEscalations, type TargetEscalations } from "../escalations/target-escalations";
 import { provisionedRoles, SSO_TYPES, type ProvisionedRole } from "../identity-center/provisioning";
@@ -268,9 +275,16 @@ const processIo: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => p
 /** A user's mistake (exit 2): bad arguments, stack files or config. */
 function userError(e: unknown): string | undefined {
   if (e instanceof UsageError) return `error: ${e.message} (see --help)`;
-  if (e instanceof StackFileError || e instanceof ConfigError || e instanceof PackConfigError) return `error: ${e.message}`;
-  if (e instanceof ProgramError && e.cause instanceof ConfigError) return `error: ${e.cause.message}`;
+  if (e instanceof ConfigError) return `error: ${e.oneLine}`;
+  if (e instanceof ProgramError && e.cause instanceof ConfigError) return `error: ${e.cause.oneLine}`;
+  if (e instanceof StackFileError) return `error: ${firstLine(e.message)}`;
+  if (e instanceof PackConfigError)
+    return `error: ${e.source}: ${e.problems[0]}${e.problems.length > 1 ? ` (and ${e.problems.length - 1} more)` : ""}`;
   return undefined;
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0];
 }
 
 /** The CLI. Returns the exit status. */
@@ -287,6 +301,7 @@ export async function main(argv: readonly string[], io: Io = processIo, opts: Pl
       throw new UsageError(`--env ${cli.envDir}: no such directory`);
     }
     const env = loadEnvironment(cli.envDir === undefined ? undefined : path.resolve(cli.envDir));
+    checkEnvironment(env);
     report = await planAndProve(env, { ...opts, keepRequests: opts.keepRequests ?? cli.json });
   } catch (e) {
     const message = userError(e);
@@ -294,8 +309,9 @@ export async function main(argv: readonly string[], io: Io = processIo, opts: Pl
       io.stderr(`${message}\n`);
       return 2;
     }
+    // Not the user's mistake: still one line (DEBUG_STACK=1 in cli/run.ts is for a developer).
     const where = e instanceof ProgramError ? `stack "${e.stackFile.stack}" (${e.stackFile.project}): ` : "";
-    io.stderr(`error: ${where}${e instanceof Error ? e.message : String(e)}\n`);
+    io.stderr(`error: ${where}${firstLine(e instanceof Error ? e.message : String(e))}\n`);
     return 1;
   }
   io.stdout(cli.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderText(report));
