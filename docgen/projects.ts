@@ -17,6 +17,7 @@ import * as YAML from "yaml";
 import { z } from "zod";
 import { jumpConfigSchema, targetConfigSchema } from "../shared/config-schema";
 import { identityCenterConfigSchema } from "../shared/identity-center-schema";
+import { AWS_REGIONS } from "../shared/aws-provider";
 import { governanceConfigSchema } from "../governance/config-schema";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
@@ -65,7 +66,7 @@ const AWS_KEYS: readonly ProviderKey[] = [
   {
     key: "aws:region",
     required: true,
-    description: "Region of the AWS provider. IAM is global; any enabled region works (the examples use `us-east-1`).",
+    description: `Region of the AWS provider: one of the aws partition's regions in the provider's Region list (${AWS_REGIONS.join(", ")}). IAM is global; any enabled region works (the examples use \`us-east-1\`).`,
   },
 ];
 
