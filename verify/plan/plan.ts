@@ -304,6 +304,11 @@ export async function main(argv: readonly string[], io: Io = processIo, opts: Pl
     checkEnvironment(env);
     report = await planAndProve(env, { ...opts, keepRequests: opts.keepRequests ?? cli.json });
   } catch (e) {
+    // A developer asks for the trace (as cli/run.ts does); a user never gets one.
+    if (process.env.DEBUG_STACK) {
+      const cause = e instanceof ProgramError ? e.cause : e;
+      if (cause instanceof Error && cause.stack) io.stderr(`${cause.stack}\n`);
+    }
     const message = userError(e);
     if (message !== undefined) {
       io.stderr(`${message}\n`);
