@@ -100,7 +100,7 @@ export function jumpNameProblems(cfg: JumpConfig, id: StackIdentity, component: 
     );
   for (const [a, b] of clashes(roles.map((tr) => ({ name: switchRoleDisplayName(tr), from: where.get(tr.role)! }))))
     problems.push(
-      `stack "${id.stack}": ${b.from} and ${a.from} both get the switch-role label "${b.name}" (<role>@<target>, cut to 64 characters); expected distinct labels: shorten the role or target name`,
+      `stack "${id.stack}": ${b.from} and ${a.from} both get the switch-role label "${b.name}" (<role>@<target>, the role cut to fit 64 characters); expected distinct labels: shorten the target name or make the roles differ earlier`,
     );
   return problems;
 }

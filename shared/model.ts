@@ -65,9 +65,17 @@ export function profileName(tr: TargetRole): string {
   return `${tr.target.name}-${tr.role.name}`;
 }
 
-/** The label the console shows for a role in its switch-role history: at most 64 characters. */
+/** The console keeps at most 64 characters of a switch-role label. */
+export const SWITCH_ROLE_LABEL_LENGTH = 64;
+
+/**
+ * The label the console shows for a role in its switch-role history, `<role>@<target>`. When it is
+ * too long the role name is cut, never the target's: roles of one name in many accounts (how
+ * organisations name them) keep labels that tell the accounts apart.
+ */
 export function switchRoleDisplayName(tr: TargetRole): string {
-  return `${tr.role.name}@${tr.target.name}`.slice(0, 64);
+  const at = `@${tr.target.name}`;
+  return `${tr.role.name.slice(0, Math.max(0, SWITCH_ROLE_LABEL_LENGTH - at.length))}${at}`;
 }
 
 /** The console's switch-role link for a role. */
