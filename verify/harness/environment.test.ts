@@ -212,7 +212,7 @@ describe("npm start: every environment mistake is one line and exit 2", () => {
     assert.equal(r.code, 2);
     assert.equal(
       r.stderr,
-      'error: stack "sandbox": the stack file sets no config; expected at least aws:region, aws:allowedAccountIds, target-account:jumpStack\n',
+      'error: stack "sandbox": the stack file sets no config; expected at least aws:region, aws:allowedAccountIds\n',
     );
   });
 

@@ -12,6 +12,7 @@ import {
   TARGET_COMPONENT,
   jumpContract,
   jumpNameProblems,
+  parseIdentityCenterConfig,
   parseJumpConfig,
   parseTargetConfig,
   targetNameProblems,
@@ -87,6 +88,8 @@ export function checkEnvironment(env: Environment, organization = PLAN_ORGANIZAT
     file: t,
     cfg: parse(() => parseTargetConfig(t.config, { project: t.project, stack: t.stack })),
   }));
+  const ic = env.identityCenter;
+  if (ic) parse(() => parseIdentityCenterConfig(ic.config, { project: ic.project, stack: ic.stack }));
   if (!jump || problems.length > 0) throw new ConfigError(problems);
 
   problems.push(...jumpNameProblems(jump, jumpId, JUMP_COMPONENT));
