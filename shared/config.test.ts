@@ -332,9 +332,7 @@ describe("config: every kind of mistake names its key, its value and what was ex
 
   it("an empty stack file is one problem naming the keys it needs", () => {
     const problems = problemsOf(() => parseTargetConfig({}, TARGET));
-    assert.deepEqual(problems, [
-      'stack "sandbox": the stack file sets no config; expected at least aws:region, aws:allowedAccountIds',
-    ]);
+    assert.deepEqual(problems, ['stack "sandbox": the stack file sets no config; expected at least aws:region, aws:allowedAccountIds']);
   });
 
   it("no problem repeats zod's own wording", () => {

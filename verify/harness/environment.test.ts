@@ -210,10 +210,7 @@ describe("npm start: every environment mistake is one line and exit 2", () => {
     const dir = envDir((d) => fs.writeFileSync(path.join(d, "target-account", "Pulumi.sandbox.yaml"), ""));
     const r = await start(["--env", dir]);
     assert.equal(r.code, 2);
-    assert.equal(
-      r.stderr,
-      'error: stack "sandbox": the stack file sets no config; expected at least aws:region, aws:allowedAccountIds\n',
-    );
+    assert.equal(r.stderr, 'error: stack "sandbox": the stack file sets no config; expected at least aws:region, aws:allowedAccountIds\n');
   });
 
   it("several problems: the first, and how many more, on one line", async () => {
