@@ -15,6 +15,44 @@ export interface PolicyEnforcementArgs {
   readonly groups: readonly PolicyGroupPlan[];
 }
 
+/** One policy group as it is registered: its logical (URN) name and its inputs. */
+export interface PolicyGroupSpec {
+  readonly resourceName: string;
+  readonly props: {
+    readonly name: string;
+    readonly organizationName: string;
+    readonly entityType: "stacks";
+    readonly mode: GovernanceSettings["mode"];
+    readonly stacks: readonly { readonly name: string; readonly routingProject: string }[];
+    readonly policyPacks: readonly { readonly name: string; readonly versionTag: string; readonly config: PolicyGroupPlan["config"] }[];
+  };
+}
+
+/**
+ * The policy groups to register. The enforcement mode and the pack version are part of each
+ * group's name and logical name, because the pulumiservice provider (v1.3.0,
+ * provider/pkg/resources/policy_group.go) cannot change either in place without a gap: a new
+ * `mode` is a replacement it always does delete-before-replace, and a new pack version is an
+ * update that removes the old pack before adding the new one. A group under a new name is a new
+ * resource instead: Pulumi creates it while running the program and deletes the old one only at
+ * the end of the update (and not at all if the update fails), so every stack stays under at least
+ * one enforcing group throughout.
+ */
+export function policyGroupSpecs(name: string, args: PolicyEnforcementArgs): PolicyGroupSpec[] {
+  const generation = `${args.mode}-v${args.pack.version}`.replace(/[^A-Za-z0-9_.-]+/g, "-");
+  return args.groups.map((g) => ({
+    resourceName: `${name}-${g.name}-${generation}`,
+    props: {
+      name: `${g.name}-${generation}`,
+      organizationName: args.organizationName,
+      entityType: "stacks",
+      mode: args.mode,
+      stacks: g.stacks.map((s) => ({ name: s.stack, routingProject: s.project })),
+      policyPacks: [{ name: args.pack.name, versionTag: args.pack.version, config: g.config }],
+    },
+  }));
+}
+
 /**
  * Org-wide enforcement of the policy pack in Pulumi Cloud: one `pulumiservice.PolicyGroup` per
  * group of stacks that share a pack config, each applying the published pack at its version.
@@ -26,22 +64,18 @@ export class PolicyEnforcement extends pulumi.ComponentResource {
 
   constructor(name: string, args: PolicyEnforcementArgs, opts?: pulumi.ComponentResourceOptions) {
     super("jumpenv:index:PolicyEnforcement", name, {}, opts);
-    const groups = args.groups.map(
-      (g) =>
+    const specs = policyGroupSpecs(name, args);
+    const groups = specs.map(
+      (s) =>
         new pulumiservice.PolicyGroup(
-          `${name}-${g.name}`,
-          {
-            name: g.name,
-            organizationName: args.organizationName,
-            entityType: "stacks",
-            mode: args.mode,
-            stacks: g.stacks.map((s) => ({ name: s.stack, routingProject: s.project })),
-            policyPacks: [{ name: args.pack.name, versionTag: args.pack.version, config: g.config }],
-          },
+          s.resourceName,
+          { ...s.props, stacks: [...s.props.stacks], policyPacks: s.props.policyPacks.map((p) => ({ ...p })) },
           { parent: this },
         ),
     );
-    this.policyGroupStacks = Object.fromEntries(args.groups.map((g) => [g.name, g.stacks.map((s) => `${s.project}/${s.stack}`)]));
+    this.policyGroupStacks = Object.fromEntries(
+      specs.map((s) => [s.props.name, s.props.stacks.map((x) => `${x.routingProject}/${x.name}`)]),
+    );
     this.policyGroupNames = pulumi.all(groups.map((g) => g.name));
     this.registerOutputs({ policyGroupStacks: this.policyGroupStacks, policyGroupNames: this.policyGroupNames });
   }
