@@ -1,5 +1,5 @@
 /** `docs/config-reference.md`: every key of the three projects, including those Pulumi.yaml cannot declare. */
-import { keyDocs, PROJECTS, projectNameIn, pulumiTypeOf, type JsonSchema, type KeyDoc, type ProjectDoc } from "./projects";
+import { keyDocs, MIN_PULUMI_CLI, PROJECTS, projectNameIn, type JsonSchema, type KeyDoc, type ProjectDoc } from "./projects";
 
 export const REFERENCE_FILE = "docs/config-reference.md";
 
@@ -44,6 +44,12 @@ function defaultText(s: JsonSchema, required: boolean): string {
   return required ? "required" : "unset";
 }
 
+/** An object with named fields, or a list of them: documented field by field. */
+function hasFields(s: JsonSchema): boolean {
+  const obj = s.type === "array" ? s.items : s;
+  return obj?.type === "object" && Object.keys(obj.properties ?? {}).length > 0;
+}
+
 /** A table of an object's fields, and sub-sections for fields that are lists of objects or objects. */
 function fieldsSection(title: string, s: JsonSchema, level: number): string[] {
   const obj = s.type === "array" ? (s.items ?? {}) : s;
@@ -59,7 +65,7 @@ function fieldsSection(title: string, s: JsonSchema, level: number): string[] {
     out.push(
       `| \`${name}\` | ${cell(typeText(f))} | ${cell(defaultText(f, required.has(name)))} | ${cell(constraintsText(f))} | ${cell(f.description ?? "")} |`,
     );
-    if (!pulumiTypeOf(f) && (f.type === "object" || f.type === "array")) nested.push([name, f]);
+    if (hasFields(f)) nested.push([name, f]);
   }
   out.push("");
   for (const [name, f] of nested) out.push(...fieldsSection(`${title}.${name}${f.type === "array" ? "[]" : ""}`, f, level + 1));
@@ -106,6 +112,16 @@ function projectSection(project: ProjectDoc): string[] {
       );
     }
     out.push("");
+    const structured = declared.filter((d) => hasFields(d.schema));
+    if (structured.length > 0) {
+      out.push(
+        `Objects and lists of objects are declared \`type: object\` (Pulumi CLI ${MIN_PULUMI_CLI} or later), which the CLI checks only to be a map; ` +
+          `set them in the stack file, or field by field with \`pulumi config set --path\` (e.g. \`pulumi config set --path '${name}:${pathExample(structured[0])}' <value>\`). ` +
+          "The program validates every field when it starts, and names the key, the value and what was expected when one is wrong.",
+        "",
+      );
+      for (const d of structured) out.push(...fieldsSection(`${name}:${d.key}${d.schema.type === "array" ? "[]" : ""}`, d.schema, 4));
+    }
   }
 
   const undeclared = docs.filter((d) => d.declaration.kind !== "declared");
@@ -128,8 +144,7 @@ function projectSection(project: ProjectDoc): string[] {
     }
     out.push("");
     for (const d of undeclared) {
-      if (d.declaration.kind === "structured")
-        out.push(...fieldsSection(`${name}:${d.key}${d.schema.type === "array" ? "[]" : ""}`, d.schema, 4));
+      if (hasFields(d.schema)) out.push(...fieldsSection(`${name}:${d.key}${d.schema.type === "array" ? "[]" : ""}`, d.schema, 4));
     }
   }
 
@@ -149,13 +164,13 @@ export function configReference(): string {
     "config with (`shared/config-schema.ts`, `governance/config-schema.ts`). The same generator writes the",
     "`config:` declarations of each `Pulumi.yaml`, so the CLI, this page and the program agree.",
     "",
-    "**Why some keys are not declared in `Pulumi.yaml`.** Pulumi's project schema lets a `config:` declaration",
-    "have a `type` of `string`, `integer`, `boolean` or `array`, and an array's `items` only those simple",
-    "types again; there is no object type. A key whose value is an object or a list of objects (the users,",
-    "groups and targets of the jump account, its password policy) therefore cannot be declared with a type:",
-    "the CLI would reject every stack that sets it. Such keys are documented here, field by field, and the",
-    "program validates them before it registers anything. A declared key without a default is required by",
-    "the CLI, so an optional key without a default is not declared either.",
+    "**What `Pulumi.yaml` declares.** Pulumi's project schema lets a `config:` declaration have a `type` of",
+    "`string`, `integer`, `boolean`, `array` or `object`, and an array's `items` one of those again; `object`",
+    `needs Pulumi CLI ${MIN_PULUMI_CLI} or later (CI installs the version in \`.pulumi.version\`). The CLI checks an object only to be a`,
+    "map, so objects and lists of objects (the users, groups and targets of the jump account, its password",
+    "policy) are documented here field by field, and the program validates them before it registers",
+    "anything. A declared key without a default is required by the CLI, so an optional key without a",
+    "default is not declared.",
     "",
     "The policy pack's own settings are in [`policy-pack/README.md`](../policy-pack/README.md); how each",
     "stack's pack config is derived is in the [README](../README.md#policy-pack-config-per-stack).",

@@ -2,14 +2,13 @@
  * The three Pulumi projects whose config is documented, and how each top-level key of their zod
  * schemas is handled in Pulumi.yaml.
  *
- * Why some keys are not declared in Pulumi.yaml: Pulumi's project schema
- * (sdk/go/common/workspace/project.json) gives a declared key a `type` of string, integer,
- * boolean or array, and an array's `items` only those simple types again. There is no object
- * type, so a key whose value is an object or a list of objects (`users`, `groups`, `targets`,
- * `passwordPolicy`) cannot be declared with a type without the CLI rejecting every stack that
- * sets it. A declared key without a default is required by the CLI, so an optional key without
- * a default is not declared either. Those keys are documented in the reference instead, and the
- * program's own validation (shared/config.ts) checks them.
+ * Pulumi's project schema (sdk/go/common/workspace/project.json) gives a declared key a `type`
+ * of string, integer, boolean, array or object (object since v3.187: the CLI checks only that the
+ * value is a map, `ValidateConfigValue` in sdk/go/common/workspace/project.go), and an array's
+ * `items` one of those again. So every key is declared, lists of objects (`users`, `groups`,
+ * `targets`) and objects (`passwordPolicy`) included; their fields are documented in the reference
+ * and checked by the program's own validation (shared/config.ts). A declared key without a
+ * default is required by the CLI, so an optional key without a default is not declared.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -99,8 +98,11 @@ export const PROJECTS: readonly ProjectDoc[] = [
   },
 ];
 
-/** Pulumi.yaml's declarable types. */
-const SIMPLE_TYPES = ["string", "integer", "boolean"];
+/** Pulumi.yaml's declarable types (an array's items are one of these too). */
+const SIMPLE_TYPES = ["string", "integer", "boolean", "object"];
+
+/** The oldest Pulumi CLI that accepts every declaration generated here (`type: object`). */
+export const MIN_PULUMI_CLI = "3.187.0";
 
 /** How a top-level key is handled in Pulumi.yaml. */
 export type Declaration =
@@ -136,8 +138,7 @@ export function keyDocs(project: ProjectDoc): KeyDoc[] {
     if (!type) {
       declaration = {
         kind: "structured",
-        reason:
-          "its value is an object or a list of objects, and Pulumi.yaml can declare only string, integer, boolean and arrays of those",
+        reason: "its value is not a string, integer, boolean, object or a list of those, which is all Pulumi.yaml can declare",
       };
     } else if (!isRequired && s.default === undefined) {
       declaration = {

@@ -36,14 +36,15 @@ const README_JA = "README.ja.md";
 
 // ---------------------------------------------------------------------------------------------
 // What the Pulumi CLI does with Pulumi.yaml config declarations (sdk/go/common/workspace:
-// project.json and ValidateStackConfigAndApplyProjectConfig), for the parts used here.
+// project.json, ValidateConfigValue and ValidateStackConfigAndApplyProjectConfig, as of v3.187,
+// which added `object`: a map, nothing checked inside), for the parts used here.
 
-const SIMPLE = ["string", "integer", "boolean"];
+const SIMPLE = ["string", "integer", "boolean", "object"];
 const DECLARATION_FIELDS = ["type", "items", "description", "secret", "default", "value"];
 
 interface Declaration {
   type?: string;
-  items?: { type?: string };
+  items?: Declaration;
   description?: string;
   default?: unknown;
 }
@@ -62,9 +63,9 @@ function declarationProblems(config: Record<string, Declaration>): string[] {
       problems.push(`${key}: a key of another namespace may not declare a type or default`);
     for (const f of Object.keys(d)) if (!DECLARATION_FIELDS.includes(f)) problems.push(`${key}: unknown field ${f}`);
     if (d.type === undefined) problems.push(`${key}: no type`);
-    else if (![...SIMPLE, "array"].includes(d.type)) problems.push(`${key}: type ${d.type} is not one of string, integer, boolean, array`);
-    if (d.type === "array" && (!d.items || !SIMPLE.includes(String(d.items.type))))
-      problems.push(`${key}: an array must declare items of a simple type`);
+    else if (![...SIMPLE, "array"].includes(d.type))
+      problems.push(`${key}: type ${d.type} is not one of string, integer, boolean, array, object`);
+    if (d.type === "array" && !itemsValid(d.items)) problems.push(`${key}: an array must declare its items' type`);
     if (d.default !== undefined && d.type && !valueHasType(d.default, d))
       problems.push(`${key}: default ${JSON.stringify(d.default)} is not of type ${d.type}`);
     if (!d.description) problems.push(`${key}: no description`);
@@ -72,19 +73,31 @@ function declarationProblems(config: Record<string, Declaration>): string[] {
   return problems;
 }
 
+/** project.json's configItemsType: a type, and items again when that type is array. */
+function itemsValid(items: Declaration | undefined): boolean {
+  if (!items?.type || ![...SIMPLE, "array"].includes(items.type)) return false;
+  return items.type !== "array" || itemsValid(items.items);
+}
+
+/** ValidateConfigValue: integers may be whole floats or integer strings, booleans "true"/"false", an object any map. */
 function valueHasType(value: unknown, d: Declaration): boolean {
   switch (d.type) {
     case "string":
       return typeof value === "string";
     case "integer":
-      return typeof value === "number" && Number.isInteger(value);
+      return (typeof value === "number" && Number.isInteger(value)) || (typeof value === "string" && /^[+-]?\d+$/.test(value));
     case "boolean":
-      return typeof value === "boolean";
-    case "array":
-      return Array.isArray(value) && value.every((v) => valueHasType(v, { type: d.items?.type }));
+      return typeof value === "boolean" || value === "true" || value === "false";
+    case "object":
+      return value !== null && typeof value === "object" && !Array.isArray(value);
     default:
-      return false;
+      return d.items !== undefined && Array.isArray(value) && value.every((v) => valueHasType(v, d.items!));
   }
+}
+
+/** InferFullTypeName: `array<array<object>>`. */
+function fullTypeName(d: Declaration): string {
+  return d.items ? `array<${fullTypeName(d.items)}>` : String(d.type);
 }
 
 /**
@@ -106,18 +119,20 @@ function cliConfig(project: string, declarations: Record<string, Declaration>, s
     const name = `${project}:${key}`;
     if (name in full) {
       if (!valueHasType(full[name], d))
-        errors.push(
-          `Stack '${stackName}' with configuration key '${key}' must be of type '${d.type === "array" ? `array<${d.items?.type}>` : d.type}'`,
-        );
+        errors.push(`Stack '${stackName}' with configuration key '${key}' must be of type '${fullTypeName(d)}'`);
     } else if (d.default !== undefined) {
       full[name] = d.default;
     } else {
       missing.push(key);
     }
   }
+  // pkg/workspace: the missing keys sorted, "'a', 'b' and 'c'".
+  const quoted = missing.sort().map((m) => `'${m}'`);
   if (missing.length > 0)
     errors.push(
-      `Stack '${stackName}' is missing configuration value${missing.length > 1 ? "s" : ""} ${missing.map((m) => `'${m}'`).join(", ")}`,
+      `Stack '${stackName}' is missing configuration value${missing.length > 1 ? "s" : ""} ${
+        quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} and ${quoted.at(-1)}` : quoted[0]
+      }`,
     );
   if (errors.length > 0) return { errors };
   const raw: Record<string, string> = {};
@@ -308,8 +323,14 @@ describe("docs: generated config declarations and reference", () => {
     }
   });
 
-  it("why lists of objects are not declared: the only array Pulumi allows would reject the example users", () => {
+  it("lists of objects are declared with items of type object: a list of strings would reject the example users, a map instead of a list too", () => {
     const { project, config } = declarationsOf("jump-account");
+    assert.deepEqual(config.users.items, { type: "object" });
+    assert.deepEqual(config.passwordPolicy.type, "object");
+    const asObject = { ...config, users: { type: "object", description: "IAM users" } };
+    assert.deepEqual(cliConfig(project, asObject, path.join(REPO_ROOT, "jump-account", "Pulumi.jump.yaml")).errors, [
+      "Stack 'jump' with configuration key 'users' must be of type 'object'",
+    ]);
     const asStrings = { ...config, users: { type: "array", items: { type: "string" }, description: "IAM users" } };
     const result = cliConfig(project, asStrings, path.join(REPO_ROOT, "jump-account", "Pulumi.jump.yaml"));
     assert.deepEqual(result.errors, ["Stack 'jump' with configuration key 'users' must be of type 'array<string>'"]);
@@ -321,7 +342,9 @@ describe("docs: generated config declarations and reference", () => {
     try {
       const file = path.join(dir, "Pulumi.bare.yaml");
       fs.writeFileSync(file, "config:\n  aws:region: us-east-1\n");
-      assert.deepEqual(cliConfig(project, config, file).errors, ["Stack 'bare' is missing configuration value 'instanceArn'"]);
+      assert.deepEqual(cliConfig(project, config, file).errors, [
+        "Stack 'bare' is missing configuration values 'groups', 'instanceArn', 'permissionSets' and 'targets'",
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

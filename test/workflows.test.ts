@@ -14,6 +14,7 @@ import { MAX_MATRIX_JOBS, planCommitted, planStacks, expectedJobs, STACKS_PER_SH
 import { checkProblems } from "../ci/check";
 import { MAX_COMMENT_CHARS, previewComment, parseResult } from "../ci/report";
 import { committedStacks, REPO_ROOT } from "../governance/stacks";
+import { MIN_PULUMI_CLI } from "../docgen/projects";
 import { generateEnvironment, writeEnvironment } from "../verify/harness/generate";
 import {
   awsAccessProblems,
@@ -188,7 +189,16 @@ describe("GitHub workflows", () => {
       const sdk = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).devDependencies["@pulumi/pulumi"];
       assert.equal(cli, sdk);
       const [major, minor] = cli.split(".").map(Number);
-      assert.ok(major > 3 || (major === 3 && minor >= 187), `${cli} predates type: object config declarations (v3.187)`);
+      const [minMajor, minMinor] = MIN_PULUMI_CLI.split(".").map(Number);
+      assert.ok(
+        major > minMajor || (major === minMajor && minor >= minMinor),
+        `${cli} predates type: object config declarations (${MIN_PULUMI_CLI})`,
+      );
+      for (const readme of ["README.md", "README.ja.md"])
+        assert.ok(
+          fs.readFileSync(path.join(REPO_ROOT, readme), "utf8").includes(`Pulumi CLI ${MIN_PULUMI_CLI}`),
+          `${readme} names the minimum CLI`,
+        );
     });
   });
 
