@@ -10,6 +10,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { ConfigError } from "@jumpenv/shared";
 import { packConfigFor, readBaseConfig, PackConfigError, type PolicyPackConfig } from "./pack-config";
 import { packConfigOfStack, targetProjects } from "./enforcement-plan";
 import { loadPackPolicies } from "./pack";
@@ -80,7 +81,11 @@ export function main(argv: readonly string[]): number {
     process.stdout.write(`${lines.join("\n")}\n`);
     return 0;
   } catch (e) {
-    console.error(e instanceof PackConfigError || e instanceof Error ? e.message : String(e));
-    return 1;
+    // Every failure here is the caller's spec or a stack's config: one line, exit 2 (as npm start).
+    if (e instanceof PackConfigError)
+      console.error(`${e.source}: ${e.problems[0]}${e.problems.length > 1 ? ` (and ${e.problems.length - 1} more)` : ""}`);
+    else if (e instanceof ConfigError) console.error(e.oneLine);
+    else console.error((e instanceof Error ? e.message : String(e)).split("\n")[0]);
+    return 2;
   }
 }

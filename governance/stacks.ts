@@ -3,9 +3,8 @@
  * and target-account projects. CI previews and deploys exactly these, and the governance project
  * enforces the policy pack on exactly these, so a stack is added in one place: its file.
  */
-import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
+import { projectName, stackFilesIn } from "../verify/harness/stack-file";
 import { parseIdentityCenterConfig, parseTargetConfig, targetConfigSchema, type RawConfig } from "@jumpenv/shared";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
@@ -27,42 +26,24 @@ export interface CommittedStack {
   readonly config: RawConfig;
 }
 
-function readYaml(file: string): unknown {
-  try {
-    return YAML.parse(fs.readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new Error(`${file}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
-  }
-}
-
 export function projectNameOf(dir: string): string {
-  const file = path.join(dir, "Pulumi.yaml");
-  const name = (readYaml(file) as { name?: unknown } | null)?.name;
-  if (typeof name !== "string") throw new Error(`${file}: no project name`);
-  return name;
+  return projectName(dir);
 }
 
-function readStack(role: StackRole, dir: string, fileName: string): CommittedStack {
-  const file = path.join(dir, fileName);
-  const project = projectNameOf(dir);
-  const config = (readYaml(file) as { config?: unknown } | null)?.config ?? {};
-  if (typeof config !== "object" || config === null || Array.isArray(config))
-    throw new Error(`${file}: "config" must be a map of keys to values`);
-  const raw: Record<string, string> = {};
-  for (const [key, value] of Object.entries(config)) {
-    const full = key.includes(":") ? key : `${project}:${key}`;
-    raw[full] = typeof value === "string" ? value : JSON.stringify(value);
-  }
-  return { role, dir: path.relative(REPO_ROOT, dir), project, stack: /^Pulumi\.(.+)\.ya?ml$/.exec(fileName)![1], file, config: raw };
-}
-
-/** The committed stacks of one project folder, sorted by stack name. */
+/**
+ * The committed stacks of one project folder, sorted by stack name: read by the harness's stack
+ * file reader, so CI, the governance project and `npm start` find the same files the Pulumi CLI
+ * reads (`Pulumi.<stack>.yaml`; a file it would ignore is an error), with the same bounds.
+ */
 export function stacksIn(role: StackRole, dir: string): CommittedStack[] {
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /^Pulumi\..+\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => readStack(role, dir, f));
+  return stackFilesIn(dir).map((f) => ({
+    role,
+    dir: path.relative(REPO_ROOT, dir),
+    project: f.project,
+    stack: f.stack,
+    file: f.file,
+    config: f.config,
+  }));
 }
 
 /** Every committed jump-account and target-account stack: the jump stacks first. */

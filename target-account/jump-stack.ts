@@ -10,7 +10,16 @@ export async function readJumpStack(stackName: string): Promise<JumpContract> {
   const ref = new pulumi.StackReference(stackName);
   const raw: Record<string, unknown> = {};
   for (const output of CONTRACT_OUTPUTS) {
-    const details = await ref.getOutputDetails(output);
+    let details: Awaited<ReturnType<pulumi.StackReference["getOutputDetails"]>>;
+    try {
+      details = await ref.getOutputDetails(output);
+    } catch (e) {
+      // The engine could not read the stack (a misspelt name, no access): one line in the user's
+      // terms instead of the runtime's trace.
+      throw new ConfigError([
+        `stack "${pulumi.getStack()}": target-account:jumpStack is "${stackName}", which could not be read (${(e instanceof Error ? e.message : String(e)).split("\n")[0]}); expected the fully qualified name of a deployed jump-account stack, <organization>/jump-account/<stack>`,
+      ]);
+    }
     const value = details.value ?? details.secretValue;
     if (value === undefined) {
       throw new ConfigError([

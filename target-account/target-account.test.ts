@@ -117,6 +117,20 @@ describe("target-account program (example stacks, under mocks)", () => {
     });
   });
 
+  it("a jump stack that cannot be read is one line naming target-account:jumpStack, not the runtime's trace", async () => {
+    const wrong = withConfig(env.targets[0], { "target-account:jumpStack": "organization/jump-account/nope" });
+    await assert.rejects(runStack(wrong, { stackOutputs: jumpOutputs() }), (e: unknown) => {
+      assert.ok(e instanceof ProgramError && e.cause instanceof ConfigError, String(e));
+      assert.equal(e.cause.problems.length, 1);
+      assert.match(
+        e.cause.problems[0],
+        /^stack "sandbox": target-account:jumpStack is "organization\/jump-account\/nope", which could not be read \(.*\); expected the fully qualified name of a deployed jump-account stack/,
+      );
+      assert.ok(!e.cause.problems[0].includes("\n"));
+      return true;
+    });
+  });
+
   it("registers nothing when its own config is bad", async () => {
     const bad = withConfig(env.targets[0], { "target-account:boundaryPolicyPath": "policies" });
     await assert.rejects(runStack(bad, { stackOutputs: jumpOutputs() }), (e: unknown) => {

@@ -7,6 +7,7 @@ import * as YAML from "yaml";
 import { ConfigError, jumpNameProblems, parseJumpConfig, targetNameProblems, type RoleContract } from "@jumpenv/shared";
 import { checkEnvironment, loadEnvironment, REPO_ROOT, withConfig, type Environment } from "./environment";
 import { main } from "../plan/plan";
+import { main as policyConfigMain } from "../../governance/policy-config";
 
 const example = loadEnvironment();
 const jumpTargets = JSON.parse(example.jump.config["jump-account:targets"]) as Record<string, unknown>[];
@@ -133,8 +134,30 @@ describe("environment: validated as one thing before any program runs", () => {
         },
       ]),
     );
-    assert.deepEqual(problems, [
-      'stack "sandbox": role a-x\'s arn:aws:iam::555566667777:policy/y and role a\'s arn:aws:iam::555566667777:policy/x-y both become the aws:iam/rolePolicyAttachment:RolePolicyAttachment resource "target-role-a-x-y"; expected names that differ: rename one of them',
+    // (The customer managed policies are also refused for npm start: no planned stack creates them.)
+    assert.ok(
+      problems.includes(
+        'stack "sandbox": role a-x\'s arn:aws:iam::555566667777:policy/y and role a\'s arn:aws:iam::555566667777:policy/x-y both become the aws:iam/rolePolicyAttachment:RolePolicyAttachment resource "target-role-a-x-y"; expected names that differ: rename one of them',
+      ),
+      problems.join("\n"),
+    );
+  });
+});
+
+describe("environment: what only the whole environment shows (found by the fuzz test)", () => {
+  it("a target stack without jumpStack whose account the jump stack lists with roles is refused (no stack would create them)", () => {
+    const env = { ...example, targets: [withConfig(example.targets[0], { "target-account:jumpStack": undefined }), example.targets[1]] };
+    assert.match(
+      problemsOf(env)[0],
+      /^stack "sandbox": target-account:jumpStack is missing, but jump stack "jump" lists this account \(sandbox\) with roles restricted-admin, read-only; expected target-account:jumpStack naming it/,
+    );
+  });
+
+  it("a role with a managed policy the offline proof cannot evaluate is one line, not a failed check per request", () => {
+    const targets = structuredClone(jumpTargets) as { roles: { managedPolicyArns?: string[] }[] }[];
+    targets[1].roles[1].managedPolicyArns = ["arn:aws:iam::aws:policy/+ReadOnlyAccess"];
+    assert.deepEqual(problemsOf(withTargets(targets)), [
+      'stack "jump": role read-only in sandbox attaches arn:aws:iam::aws:policy/+ReadOnlyAccess, whose document the offline plan does not know; expected one of arn:aws:iam::aws:policy/AdministratorAccess, arn:aws:iam::aws:policy/ReadOnlyAccess (add a model of an AWS managed policy to verify/access/aws-managed.ts to plan it offline)',
     ]);
   });
 });
@@ -185,6 +208,21 @@ describe("generated names: what the programs check before registering anything",
       )[0],
       /role "Admin" is declared twice for this account \(IAM takes it for "admin"/,
     );
+  });
+});
+
+describe("npm run policy-config: a mistake is one line and exit 2", () => {
+  it("a stack that is not committed", () => {
+    const lines: string[] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
+    try {
+      assert.equal(policyConfigMain(["target-account/nope"]), 2);
+    } finally {
+      console.error = error;
+    }
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /^no committed stack target-account\/nope; the committed stacks are /);
   });
 });
 

@@ -19,6 +19,7 @@ import {
   type JumpConfig,
   type TargetConfig,
 } from "@jumpenv/shared";
+import { MODELLED_AWS_MANAGED_POLICIES } from "../access/aws-managed";
 import { runStack, stackFilesIn, stackNames, StackFileError, type RunOptions, type StackFile, type StackRun } from "./mock-run";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -110,6 +111,11 @@ export function checkEnvironment(env: Environment, organization = PLAN_ORGANIZAT
       problems.push(`${where}, the Jump account; expected a target account (the Jump account holds only users and groups)`);
     // Without a jump stack the account is reached only through IAM Identity Center: no roles here.
     if (cfg.jumpStack === undefined) {
+      const listed = contract.targets.find((t) => t.accountId === cfg.accountId);
+      if (listed)
+        problems.push(
+          `stack "${file.stack}": ${file.project}:jumpStack is missing, but jump stack "${env.jump.stack}" lists this account (${listed.name}) with roles ${listed.roles.map((r) => r.name).join(", ")}; expected ${file.project}:jumpStack naming it (${jumpNames.map((n) => `"${n}"`).join(" or ")}), or the account removed from ${env.jump.project}:targets (the Jump users would be granted roles that no stack creates)`,
+        );
       problems.push(...targetNameProblems({ roles: [], protectedRoleNames: cfg.protectedRoleNames }, id, TARGET_COMPONENT));
       continue;
     }
@@ -125,6 +131,15 @@ export function checkEnvironment(env: Environment, organization = PLAN_ORGANIZAT
       continue;
     }
     problems.push(...targetNameProblems({ roles: entry.roles, protectedRoleNames: cfg.protectedRoleNames }, id, TARGET_COMPONENT));
+    // The offline proof evaluates a role with its managed policies' documents: AWS's own only where
+    // verify/access/aws-managed.ts models them, a customer's never (no planned stack creates one).
+    // A role it cannot evaluate is refused here, in one line, rather than failing every check.
+    for (const r of entry.roles)
+      for (const arn of r.managedPolicyArns)
+        if (!MODELLED_AWS_MANAGED_POLICIES.includes(arn))
+          problems.push(
+            `stack "${env.jump.stack}": role ${r.name} in ${entry.name} attaches ${arn}, whose document the offline plan does not know; expected one of ${MODELLED_AWS_MANAGED_POLICIES.join(", ")} (add a model of an AWS managed policy to verify/access/aws-managed.ts to plan it offline)`,
+          );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { jump, targets: targets.map((t) => t.cfg!) };
