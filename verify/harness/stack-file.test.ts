@@ -72,6 +72,11 @@ describe("stack files: found by the names the Pulumi CLI reads", () => {
       "config:\n  jumpStack: a\n  target-account:jumpStack: b\n",
       /sets target-account:jumpStack a second time/,
     ],
+    [
+      "an ambiguous anchor (the YAML library would print a warning on stderr)",
+      "config:\n  x:\n    - &name: a\n",
+      /ambiguous YAML: Anchor ending in : is ambiguous/,
+    ],
     ["a duplicate key", "config:\n  aws:region: a\n  aws:region: b\n", /not valid YAML: Map keys must be unique/],
   ];
   for (const [name, text, expected] of contents) {

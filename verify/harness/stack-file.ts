@@ -131,11 +131,14 @@ export function parseStackYaml(bytes: Buffer, file: string): unknown {
   }
   let doc: YAML.Document.Parsed;
   try {
-    doc = YAML.parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: false });
+    // logLevel "error": the library would print its warnings on the process's stderr; they are
+    // refused below instead, as one line (an ambiguous anchor in a security config is a mistake).
+    doc = YAML.parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
   } catch (e) {
     throw new StackFileError(`${file}: not valid YAML: ${oneLine(e)}`);
   }
   if (doc.errors.length > 0) throw new StackFileError(`${file}: not valid YAML: ${oneLine(doc.errors[0])}`);
+  if (doc.warnings.length > 0) throw new StackFileError(`${file}: ambiguous YAML: ${oneLine(doc.warnings[0])}`);
   try {
     checkExpansion(doc, bytes.length);
     return doc.toJS({ maxAliasCount: -1 });
