@@ -5,7 +5,7 @@
  * exit 1 for a config it accepted, never a stack trace, never a timeout.
  *
  * The default run (`npm test`) tries FUZZ_RUNS cases (60) through the loaders and the CLI's own
- * `main` in this process, and plans at most FUZZ_FULL_PLANS (2) of the accepted ones to the end;
+ * `main` in this process, and plans at most FUZZ_FULL_PLANS (1) of the accepted ones to the end;
  * `npm run fuzz` tries many more and plans every accepted one.
  */
 import { strict as assert } from "assert";
@@ -20,7 +20,7 @@ import { StackFileError } from "./stack-file";
 import { main } from "../plan/plan";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
-const FULL_PLANS = Number(process.env.FUZZ_FULL_PLANS ?? 2);
+const FULL_PLANS = Number(process.env.FUZZ_FULL_PLANS ?? 1);
 /** A refusal is one read of a few small files: anything near a second is a hang in the making. */
 const REFUSAL_MS = 1000;
 const PLAN_MS = 30_000;
