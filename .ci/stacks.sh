@@ -18,7 +18,7 @@ dir=$2
 shift 2
 case "$command" in
   preview) args=(preview --diff) ;;
-  up) args=(up --yes --skip-preview) ;;
+  up) args=(up --yes) ;;
   *) echo "stacks.sh: expected preview or up, got $command" >&2; exit 2 ;;
 esac
 root=$(cd "$(dirname "$0")/.." && pwd)
