@@ -78,6 +78,8 @@ export const GUARANTEES: Readonly<Record<string, string>> = {
   "trust-no-assume-with-old-mfa": "its Jump users may not assume it when their MFA is too old",
   "trust-no-outsider": "Jump users outside its groups may not assume it",
   "trust-no-other-account": "a principal of another account may not assume it",
+  "sso-trust-saml-provider": "Identity Center's SAML provider may assume it (AssumeRoleWithSAML)",
+  "sso-trust-no-other-saml": "no other SAML provider or audience may assume it",
   "sso-trust-no-iam-principal": "no Jump user may assume an Identity Center role (only its SAML provider may)",
   "self-change-password": "may change their own password without MFA",
   "self-read-password-policy": "may read the password policy without MFA",

@@ -159,4 +159,33 @@ describe("IAM Identity Center (examples/identity-center)", function () {
     assert.equal(entry.boundaryPolicyName, "pb");
     assert.equal(entry.boundaryPolicyPath, "/guard/");
   });
+
+  it("the provisioned roles admit their account's Identity Center SAML provider, and no other provider or audience", async () => {
+    const r = await planAndProve(loadEnvironment(EXAMPLE), { keepRequests: false });
+    const of = (id: string) => r.checks.filter((c) => c.expectation.id === id);
+    assert.equal(of("sso-trust-saml-provider").length, 4);
+    for (const c of of("sso-trust-saml-provider")) assert.equal(c.verdict.decision, "Allowed", c.message);
+    assert.equal(of("sso-trust-no-other-saml").length, 8);
+    for (const c of of("sso-trust-no-other-saml")) {
+      assert.ok(c.ok, c.message);
+      assert.ok(
+        c.verdict.reasons.some((x) => x.kind === "resource"),
+        c.message,
+      );
+    }
+  });
+
+  it("an instance outside us-east-1 provisions its roles under the region's path, and every proof still holds", async () => {
+    const env = loadEnvironment(EXAMPLE);
+    const r = await planAndProve(
+      { ...env, identityCenter: withConfig(env.identityCenter!, { "aws:region": "eu-west-1" }) },
+      { keepRequests: false },
+    );
+    assert.deepEqual(r.violations, []);
+    const sso = r.escalations.find((e) => e.permissionSet === "PlatformAdmin" && e.profile === "hardened")!;
+    const own = r.checks.find((c) => c.expectation.subject.startsWith(sso.role) && c.expectation.id === "session-no-remove-own-boundary")!;
+    assert.match(own.expectation.request.resource, /:role\/aws-reserved\/sso\.amazonaws\.com\/eu-west-1\/AWSReservedSSO_PlatformAdmin_/);
+    assert.ok(sso.ok, sso.problems.join("\n"));
+    assert.equal(sso.methods.find((m) => m.id === "edit-restricted-role-trust")!.status, "blocked");
+  });
 });

@@ -41,6 +41,8 @@ export interface ProvisionedRole {
   /** The boundary the set's attachment resolves to in this account, if it has one. */
   readonly boundaryArn?: string;
   readonly trust: PolicyDocument;
+  /** The account's Identity Center SAML provider, the one principal the trust admits. */
+  readonly samlProviderArn: string;
   /** Groups (identity store ids) assigned the set in this account. */
   readonly principalIds: readonly string[];
 }
@@ -97,6 +99,7 @@ export function provisionedRoles(run: StackRun, file: StackFile): ProvisionedRol
       const path = ssoRolePath(region);
       const name = ssoRoleName(setName, hex16(`${String(set.props.instanceArn)}/${setName}`));
       const boundaryArn = boundary ? boundaryOfAttachment(boundary, account) : undefined;
+      const samlProviderArn = ssoSamlProviderArn(account, hex16(`${String(set.props.instanceArn)}/${account}`));
       out.push({
         account,
         targetName: names.get(account) ?? account,
@@ -107,7 +110,8 @@ export function provisionedRoles(run: StackRun, file: StackFile): ProvisionedRol
         arn: roleArn(account, path, name),
         managedPolicyArns: managed,
         ...(boundaryArn ? { boundaryArn } : {}),
-        trust: ssoTrustPolicy(ssoSamlProviderArn(account, hex16(`${String(set.props.instanceArn)}/${account}`))),
+        trust: ssoTrustPolicy(samlProviderArn),
+        samlProviderArn,
         principalIds,
       });
     }

@@ -4,7 +4,7 @@
  * account, its SAML trust), so the same session expectations hold for it, and its trust admits no
  * IAM principal at all: not the Jump users, not another account.
  */
-import { parseTargetConfig, policyArn, type RoleSettings } from "@jumpenv/shared";
+import { parseTargetConfig, policyArn, SAML_AUDIENCE, type RoleSettings } from "@jumpenv/shared";
 import {
   capabilityOf,
   managedPolicies,
@@ -14,7 +14,7 @@ import {
   type RoleModel,
   type TargetModel,
 } from "../access/access-model";
-import { namedPolicy, type NamedPolicy } from "../access/evaluator";
+import { namedPolicy, type AccessRequest, type NamedPolicy } from "../access/evaluator";
 import { stackLabel } from "../access/documents";
 import type { Expectation } from "../access/expectation";
 import { assumeRoleRequest, probeAllowAssume, userCaller } from "../access/requests";
@@ -25,6 +25,7 @@ import type { ProvisionedRole } from "./provisioning";
 export interface SsoRoleModel {
   readonly target: TargetModel;
   readonly role: RoleModel;
+  readonly samlProviderArn: string;
 }
 
 /** One provisioned role, in the planned target stack of its account, as the access proof models it. */
@@ -68,6 +69,7 @@ export function ssoRoleModel(role: ProvisionedRole, stack: PlannedStack): SsoRol
   };
   return {
     target,
+    samlProviderArn: role.samlProviderArn,
     role: {
       settings,
       account: role.account,
@@ -89,7 +91,41 @@ export function ssoRoleModel(role: ProvisionedRole, stack: PlannedStack): SsoRol
   };
 }
 
-/** Nobody but Identity Center's SAML provider may assume the role: no Jump user, no other account. */
+/**
+ * `sts:AssumeRoleWithSAML` as the access portal sends it: the account's SAML provider as the
+ * federated principal, the assertion's audience as `SAML:aud`.
+ */
+function samlRequest(
+  m: SsoRoleModel,
+  provider: string,
+  audience: string,
+  env: RequestEnvironment,
+  identity: readonly NamedPolicy[] = [],
+): AccessRequest {
+  return {
+    principal: provider,
+    action: "sts:AssumeRoleWithSAML",
+    resource: m.role.arn,
+    resourceAccount: m.role.account,
+    context: {
+      "aws:CurrentTime": env.now.toISOString(),
+      "aws:EpochTime": String(Math.floor(env.now.getTime() / 1000)),
+      "aws:SecureTransport": "true",
+      "SAML:aud": audience,
+    },
+    policies: { identity, ...(m.role.trust ? { trust: m.role.trust } : {}) },
+  };
+}
+
+/** A federated principal has no identity policies: the probe grants it, so only the trust policy can refuse. */
+function probeAllowSaml(roleArn: string): NamedPolicy {
+  return {
+    name: "probe: a policy allowing sts:AssumeRoleWithSAML of the role",
+    document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRoleWithSAML", Resource: roleArn }] },
+  };
+}
+
+/** Only Identity Center's SAML provider may assume the role: no other provider, no Jump user, no other account. */
 export function ssoTrustExpectations(
   m: SsoRoleModel,
   jump: { readonly account: string; readonly users: readonly { readonly name: string }[] },
@@ -113,6 +149,36 @@ export function ssoTrustExpectations(
       deniedBy: "resource",
       ...(role.problems.length ? { problems: role.problems } : {}),
     });
+  const saml = (id: string, guarantee: string, request: AccessRequest, expected: Expectation["expected"]) =>
+    out.push({
+      id,
+      guarantee,
+      subject,
+      how: "access portal sign-in (SAML assertion)",
+      account: target.account,
+      request,
+      expected,
+      ...(expected !== "Allowed" ? { deniedBy: "resource" as const } : {}),
+      ...(role.problems.length ? { problems: role.problems } : {}),
+    });
+  saml(
+    "sso-trust-saml-provider",
+    "Identity Center's SAML provider may assume the role (sts:AssumeRoleWithSAML)",
+    samlRequest(m, m.samlProviderArn, SAML_AUDIENCE, env),
+    "Allowed",
+  );
+  saml(
+    "sso-trust-no-other-saml",
+    "another SAML provider of the account may not assume the role",
+    samlRequest(m, `arn:aws:iam::${target.account}:saml-provider/jump-proof-provider`, SAML_AUDIENCE, env, [probeAllowSaml(role.arn)]),
+    "Denied",
+  );
+  saml(
+    "sso-trust-no-other-saml",
+    "an assertion for another audience may not assume the role",
+    samlRequest(m, m.samlProviderArn, "https://jump-proof.example/saml", env, [probeAllowSaml(role.arn)]),
+    "Denied",
+  );
   const jumpUser = jump.users[0]?.name ?? "jump-proof-user";
   add(
     "sso-trust-no-iam-principal",
