@@ -1,8 +1,11 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { loadEnvironment, REPO_ROOT, withConfig, type PlannedEnvironment } from "../harness/environment";
+import { loadEnvironment, planEnvironment, REPO_ROOT, withConfig, type PlannedEnvironment } from "../harness/environment";
 import { ProgramError, runStack } from "../harness/mock-run";
 import { packConfigFor, planAndProve } from "../plan/plan";
+import { main as audit } from "../audit/audit";
+import * as fs from "fs";
+import * as os from "os";
 import { planHolds } from "../plan/report";
 import { SSO_TYPES } from "./provisioning";
 import { boundaryPolicy, roleArn, SSO_ROLE_PATH, ssoRolesPattern } from "@jumpenv/shared";
@@ -187,5 +190,49 @@ describe("IAM Identity Center (examples/identity-center)", function () {
     assert.match(own.expectation.request.resource, /:role\/aws-reserved\/sso\.amazonaws\.com\/eu-west-1\/AWSReservedSSO_PlatformAdmin_/);
     assert.ok(sso.ok, sso.problems.join("\n"));
     assert.equal(sso.methods.find((m) => m.id === "edit-restricted-role-trust")!.status, "blocked");
+  });
+
+  it("npm run audit refuses a stack export of the identity-center stack whose permission set lost its boundary", async () => {
+    const env = loadEnvironment(EXAMPLE);
+    const plan = await planEnvironment(env);
+    const ic = plan.identityCenter!;
+    const exportOf = (resources: typeof ic.resources) => ({
+      version: 3,
+      deployment: {
+        manifest: { time: "2026-01-15T09:00:00Z", magic: "x", version: "v3.200.0" },
+        resources: resources.map((r) => ({
+          urn: r.urn,
+          custom: r.custom,
+          type: r.type,
+          ...(r.custom ? { id: `${r.name}-id`, inputs: r.props, outputs: r.props } : {}),
+          ...(r.options.parent ? { parent: r.options.parent } : {}),
+          dependencies: r.options.dependsOn,
+        })),
+      },
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ic-audit-"));
+    try {
+      const run = async (doc: unknown) => {
+        const file = path.join(dir, "export.json");
+        fs.writeFileSync(file, JSON.stringify(doc));
+        let out = "";
+        const code = await audit([file, "--json"], { stdout: (t) => (out += t), stderr: (t) => (out += t) });
+        return { code, out };
+      };
+      const clean = await run(exportOf(ic.resources));
+      assert.equal(clean.code, 0, clean.out);
+      const bare = await run(exportOf(ic.resources.filter((r) => r.type !== SSO_TYPES.boundaryAttachment)));
+      assert.equal(bare.code, 1, bare.out);
+      const violations = (JSON.parse(bare.out) as { violations: { policy: string; urn: string }[] }).violations;
+      assert.deepEqual(
+        violations.map((v) => [v.policy, v.urn.split("::").pop()]),
+        [
+          ["sso-permission-set-requires-permissions-boundary", "identity-center-PlatformAdmin"],
+          ["sso-permission-set-requires-permissions-boundary", "identity-center-ReadOnly"],
+        ],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
