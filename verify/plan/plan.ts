@@ -199,7 +199,7 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
   }
   const sampling = trustSamplingSummary(model, opts);
 
-  // The roles Identity Center provisions: the same session guarantees, a trust no IAM principal passes.
+  // The roles Identity Center provisions: the same session guarantees, a trust only its SAML provider passes.
   const ssoRoles: { run: StackRun; role: ProvisionedRole; model: SsoRoleModel }[] = [];
   if (plan.identityCenter && env.identityCenter) {
     const now = opts.now ?? new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -241,7 +241,7 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
       violations.push({ stack: r.stack, policy: "escalation-catalogue", urn, message: p, enforcementLevel: "mandatory" });
   };
   for (const run of plan.targets) if (hasRoles(run)) await escalate(run);
-  // The catalogue's attacker holds AdministratorAccess: an Identity Center role with it must end exactly as the restricted role does.
+  // The catalogue's attacker holds AdministratorAccess: an Identity Center role with it must end as the restricted role does (target-escalations.ts adds what IAM refuses on /aws-reserved/ roles).
   for (const { run, role, model: m } of ssoRoles)
     if (m.role.capability === "admin") await escalate(run, { name: role.name, path: role.path, permissionSet: role.permissionSet });
   const accessSecondsWithEscalations = seconds(t);
