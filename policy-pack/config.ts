@@ -77,3 +77,19 @@ export function unknownModeProperty(subject: string, defaultMode: UnknownMode): 
 }
 
 export const NAME_PATTERNS_ITEMS: PolicyConfigJSONSchema = { type: "string", minLength: 1 };
+
+/** Keys that tell a target-account stack (several policies apply only there). */
+export const TARGET_STACK_PROPERTIES: Record<"targetProjects" | "targetStackTags", PolicyConfigJSONSchema> = {
+  targetProjects: {
+    type: "array",
+    items: { type: "string", minLength: 1 },
+    default: ["target-account"],
+    description: "Pulumi projects whose stacks are target accounts.",
+  },
+  targetStackTags: {
+    type: "object",
+    additionalProperties: { type: "string" },
+    default: {},
+    description: 'Stack tags that also mark a target-account stack: tag name -> value (`"*"` for any value).',
+  },
+};

@@ -1,5 +1,6 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { configOf } from "./config";
+import { readTemplate } from "./cloudformation";
+import { TARGET_STACK_PROPERTIES, configOf } from "./config";
 import { projectOfUrn } from "./resources";
 import { knownString, readProp } from "./unknown";
 
@@ -37,6 +38,33 @@ export const USER_AND_GROUP_TYPES: Readonly<Record<string, string>> = {
   "aws-native:iam:GroupPolicy": "IAM group inline policy",
 };
 
+/** The same, as CloudFormation resource types inside templates and Cloud Control resources. */
+export const CLOUDFORMATION_USER_AND_GROUP_TYPES: Readonly<Record<string, string>> = {
+  "AWS::IAM::User": "IAM user",
+  "AWS::IAM::Group": "IAM group",
+  "AWS::IAM::AccessKey": "IAM access key",
+  "AWS::IAM::UserToGroupAddition": "IAM group membership",
+  "AWS::IAM::UserPolicy": "IAM user inline policy",
+  "AWS::IAM::GroupPolicy": "IAM group inline policy",
+};
+
+/** Pure: the IAM users, groups and their credentials a CloudFormation template would create. */
+export function templateUsersAndGroups(type: string, props: Record<string, unknown>): string[] {
+  const read = readTemplate(type, props);
+  if (read.state !== "read") return [];
+  const out: string[] = [];
+  for (const r of read.resources) {
+    const kind = CLOUDFORMATION_USER_AND_GROUP_TYPES[r.type];
+    if (kind !== undefined) {
+      const login = r.type === "AWS::IAM::User" && r.properties.LoginProfile !== undefined ? " with a login profile" : "";
+      out.push(`${kind} "${r.logicalId}" (${r.type})${login}`);
+    } else if ((r.type === "AWS::IAM::Policy" || r.type === "AWS::IAM::ManagedPolicy") && (r.properties.Users || r.properties.Groups)) {
+      out.push(`policy "${r.logicalId}" (${r.type}) attached to IAM users or groups`);
+    }
+  }
+  return out;
+}
+
 /** `aws:iam/policyAttachment:PolicyAttachment` attaches a policy to users, groups and roles at once. */
 export const POLICY_ATTACHMENT_TYPE = "aws:iam/policyAttachment:PolicyAttachment";
 
@@ -71,27 +99,12 @@ export function userOrGroupResource(type: string, props: Record<string, unknown>
   return undefined;
 }
 
-const configSchema: PolicyConfigSchema = {
-  properties: {
-    targetProjects: {
-      type: "array",
-      items: { type: "string", minLength: 1 },
-      default: ["target-account"],
-      description: "Pulumi projects whose stacks are target accounts.",
-    },
-    targetStackTags: {
-      type: "object",
-      additionalProperties: { type: "string" },
-      default: {},
-      description: 'Stack tags that also mark a target-account stack: tag name -> value (`"*"` for any value).',
-    },
-  },
-};
+const configSchema: PolicyConfigSchema = { properties: { ...TARGET_STACK_PROPERTIES } };
 
 export const iamNoUsersInTargetAccounts: ResourceValidationPolicy = {
   name: "iam-no-users-in-target-accounts",
   description:
-    "Target-account stacks hold no IAM users or groups, nor their access keys, login profiles, policies, attachments or memberships: people sign in to the Jump account and switch role.",
+    "Target-account stacks hold no IAM users or groups, nor their access keys, login profiles, policies, attachments or memberships, directly or in CloudFormation templates: people sign in to the Jump account and switch role.",
   enforcementLevel: "mandatory",
   severity: "high",
   remediationSteps: "Create the user in the jump-account project and give its group the right to assume a role in this account.",
@@ -101,6 +114,9 @@ export const iamNoUsersInTargetAccounts: ResourceValidationPolicy = {
     const project = projectOfUrn(args.urn);
     const reason = targetStackReason(project, args.stackTags, cfg);
     if (reason === undefined) args.notApplicable(`project "${project ?? "?"}" is not a target-account project`);
+    for (const what of templateUsersAndGroups(args.type, args.props)) {
+      report(`${what}, created through resource "${args.name}" (${args.type}), is not allowed here: ${reason}.`);
+    }
     const what = userOrGroupResource(args.type, args.props);
     if (what === undefined) return;
     report(`${what} (resource "${args.name}", ${args.type}) is not allowed here: ${reason}.`);

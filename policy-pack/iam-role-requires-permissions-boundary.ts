@@ -9,6 +9,7 @@ import {
   type UnknownMode,
 } from "./config";
 import { ROLE_TYPES, matchesAnyPattern, reportAdvisory } from "./resources";
+import { CLOUD_CONTROL_TYPE, STACK_SET_TYPE, TEMPLATE_TYPES, readTemplate, resolveString } from "./cloudformation";
 import { ACCOUNT_UNKNOWN_FIX, stackAccountOf } from "./stack-account";
 import { knownString, readString } from "./unknown";
 
@@ -108,6 +109,81 @@ export function isBlindSpot(a: RoleBoundaryAssessment): boolean {
   return a.kind === "unknown" || a.kind === "account-unknown";
 }
 
+/** Resource types whose CloudFormation roles this policy reads. */
+const TEMPLATE_HOLDERS = [...Object.keys(TEMPLATE_TYPES), CLOUD_CONTROL_TYPE];
+
+/**
+ * What `${AWS::AccountId}` stands for in a stack set's template: each target account, resolved by
+ * CloudFormation there. No literal string can contain it, so only the pseudo parameter produces it.
+ */
+const EACH_ACCOUNT = "\u0000each target account";
+
+/**
+ * Pure: the roles a CloudFormation template (or a Cloud Control resource) would create without the
+ * approved boundary; undefined when the resource holds no template. `blind` marks findings about
+ * what the pack could not see (a template or account unknown), which `unknownBoundary: warn` softens.
+ */
+export function templateRoleFindings(
+  type: string,
+  name: string,
+  props: Record<string, unknown>,
+  cfg: RoleBoundaryConfig,
+  stackAccount: string | undefined,
+): { message: string; blind: boolean }[] | undefined {
+  const read = readTemplate(type, props);
+  if (read.state === "not-a-template") return undefined;
+  const holder = `${TEMPLATE_TYPES[type]?.what ?? "Cloud Control resource"} "${name}"`;
+  if (read.state === "unknown")
+    return [
+      {
+        blind: true,
+        message: `the template of ${holder} is unknown during preview (${read.path}), so nothing has checked the IAM roles it creates; build it from known strings, or set unknownBoundary to "warn" to accept an advisory finding.`,
+      },
+    ];
+  if (read.state === "unreadable")
+    return [{ blind: false, message: `${holder} cannot be read (${read.error}), so nothing has checked the IAM roles it creates.` }];
+  if (read.state !== "read") return []; // a templateUrl: iam-principals-out-of-sight names it
+  const stackSet = type === STACK_SET_TYPE;
+  const account = stackSet ? EACH_ACCOUNT : stackAccount;
+  const expected = stackSet
+    ? `{"Fn::Sub": "arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy${cfg.boundaryPolicyPath}${cfg.boundaryPolicyName}"} (a stack set deploys into each target account)`
+    : describeApprovedBoundary(cfg, account);
+  const out: { message: string; blind: boolean }[] = [];
+  for (const r of read.resources.filter((x) => x.type === "AWS::IAM::Role")) {
+    const roleName = typeof r.properties.RoleName === "string" ? r.properties.RoleName : undefined;
+    if (roleName !== undefined && matchesAnyPattern(roleName, cfg.exemptRoleNamePatterns) !== undefined) continue;
+    const label = `${holder} creates IAM role ${roleName === undefined ? `"${r.logicalId}"` : `"${roleName}" (${r.logicalId})`}`;
+    const pb = r.properties.PermissionsBoundary;
+    if (pb === undefined || pb === "") {
+      out.push({ blind: false, message: `${label} without PermissionsBoundary; set it to ${expected}.` });
+      continue;
+    }
+    if (account === undefined) {
+      out.push({
+        blind: true,
+        message: `${label}, but the stack's AWS account is unknown, so nothing has checked its boundary: ${ACCOUNT_UNKNOWN_FIX}.`,
+      });
+      continue;
+    }
+    const resolved = resolveString(pb, account);
+    if (resolved === undefined) {
+      out.push({
+        blind: true,
+        message: `${label} with PermissionsBoundary ${JSON.stringify(pb)}, which depends on a parameter or another resource, so nothing has checked it; write ${expected}.`,
+      });
+      continue;
+    }
+    const approved = stackSet
+      ? resolved === approvedBoundaryArn(cfg, EACH_ACCOUNT)
+      : assessBoundaryArn(resolved, cfg, account).kind === "approved";
+    if (!approved) {
+      const shown = resolved.split(EACH_ACCOUNT).join("${AWS::AccountId}");
+      out.push({ blind: false, message: `${label} with PermissionsBoundary ${shown}, not ${expected}.` });
+    }
+  }
+  return out;
+}
+
 function roleLabel(args: ResourceValidationArgs): string {
   const iamName = knownString(args.props, ROLE_TYPES[args.type].name);
   return iamName === undefined ? `IAM role resource "${args.name}"` : `IAM role "${iamName}"`;
@@ -129,7 +205,7 @@ const configSchema: PolicyConfigSchema = {
 export const iamRoleRequiresPermissionsBoundary: ResourceValidationPolicy = {
   name: "iam-role-requires-permissions-boundary",
   description:
-    "Every IAM role (aws:iam/role:Role, aws-native:iam:Role) carries the approved permissions boundary: the policy of the configured path and name in the stack's own account.",
+    "Every IAM role (aws:iam/role:Role, aws-native:iam:Role, and AWS::IAM::Role in CloudFormation templates and Cloud Control resources) carries the approved permissions boundary: the policy of the configured path and name in the stack's own account.",
   enforcementLevel: "mandatory",
   severity: "critical",
   remediationSteps:
@@ -137,8 +213,16 @@ export const iamRoleRequiresPermissionsBoundary: ResourceValidationPolicy = {
     "At enforcement level `remediate` the pack sets it itself when it can tell the stack's account (a single boundaryAccountIds entry, the AWS provider's allowedAccountIds, or the role's ARN).",
   configSchema,
   validateResource: (args, report) => {
-    if (!(args.type in ROLE_TYPES)) args.notApplicable(`not an IAM role (${Object.keys(ROLE_TYPES).join(", ")})`);
     const cfg = configOf<RoleBoundaryConfig>(configSchema, args);
+    const findings = templateRoleFindings(args.type, args.name, args.props, cfg, stackAccountOf(cfg, args.provider)?.accountId);
+    if (findings !== undefined) {
+      for (const f of findings) {
+        if (f.blind && cfg.unknownBoundary === "warn") reportAdvisory(report, iamRoleRequiresPermissionsBoundary.description, f.message);
+        else report(f.message);
+      }
+      return;
+    }
+    if (!(args.type in ROLE_TYPES)) args.notApplicable(`not an IAM role (${[...Object.keys(ROLE_TYPES), ...TEMPLATE_HOLDERS].join(", ")})`);
     const account = roleAccount(args.props, cfg, args.provider);
     const a = assessRoleBoundary(args.type, args.props, cfg, account);
     if (a.kind === "exempt") args.notApplicable(`role name matches exemptRoleNamePatterns entry "${a.pattern}"`);

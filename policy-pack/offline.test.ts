@@ -161,7 +161,7 @@ describe("offline runner", () => {
           "iam-no-users-in-target-accounts": { enforcementLevel: "strict", targetProjects: "target-account", targetStackTags: { kind: 1 } },
         }),
         [
-          '"iam-role-requires-permisions-boundary" is not a policy of the pack; expected one of iam-role-requires-permissions-boundary, iam-no-users-in-target-accounts, iam-boundary-policy-integrity, iam-cross-account-trust-requires-mfa, sso-permission-set-requires-permissions-boundary',
+          `"iam-role-requires-permisions-boundary" is not a policy of the pack; expected one of ${policies.map((p) => p.name).join(", ")}`,
           '"iam-role-requires-permissions-boundary".boundaryPolicyPath is "no-slash"; expected a match of /^/([\\x21-\\x7E]*/)?$/',
           '"iam-role-requires-permissions-boundary".unknownBoundary is "maybe"; expected one of "deny", "warn"',
           '"iam-role-requires-permissions-boundary".boundaryAccountIds[0] is "123"; expected a match of /^[0-9]{12}$/',

@@ -17,6 +17,8 @@ import { runPolicies, type OfflineResource } from "./offline";
 import { policies } from "./policies";
 import { BOUNDARY_ARN, SEED_BOUNDARY_ARN, TARGET_ACCOUNT, UNKNOWN, resource, validRole } from "./test/fixtures";
 import { LEVEL_NAMES, analyzeRequest } from "./test/engine-server";
+import { BYPASS_CASES, configOf, findingKeys } from "./test/bypasses";
+import { effectiveConfig } from "./config-file";
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 const grpc = require("@grpc/grpc-js");
@@ -155,6 +157,27 @@ describe("packed policy pack (npm pack)", function () {
     assert.ok(loaded["bin/offline.js"].includes("runPolicies"));
   });
 
+  it("parses a YAML CloudFormation template with the declared, pinned yaml dependency, loaded only on demand", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(pkg, "package.json"), "utf8"));
+    assert.match(manifest.dependencies.yaml, /^\d+\.\d+\.\d+$/);
+    const script = `
+            const path = require("path");
+            const root = process.argv[1];
+            const cfn = require(path.join(root, "bin", "cloudformation.js"));
+            const before = Object.keys(require.cache).some((f) => f.includes(path.sep + "yaml" + path.sep));
+            const read = cfn.readTemplate("aws:cloudformation/stack:Stack", {
+              templateBody: "Resources:\\n  R:\\n    Type: AWS::IAM::Role\\n    Properties:\\n      PermissionsBoundary: !Sub arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/b\\n      X: !GetAtt A.Arn\\n",
+            });
+            console.log(JSON.stringify({ before, read, yaml: require.resolve("yaml", { paths: [root] }) }));
+        `;
+    const out = JSON.parse(execFileSync(process.execPath, ["-e", script, pkg], { cwd: pkg, timeout: 60_000 }).toString());
+    assert.strictEqual(out.before, false, "yaml is loaded at start-up");
+    assert.deepStrictEqual(out.read.resources[0].properties, {
+      PermissionsBoundary: { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/b" },
+      X: { "Fn::GetAtt": ["A", "Arn"] },
+    });
+  });
+
   describe("serves the pack over gRPC like the Pulumi CLI talks to it", () => {
     let child: ChildProcess | undefined;
     let client: any;
@@ -263,6 +286,30 @@ describe("packed policy pack (npm pack)", function () {
         "iam-role-requires-permissions-boundary|mandatory",
       ]);
       assert.ok(served.some((s) => s.includes("is unknown during preview, so nothing has checked it")));
+    });
+
+    it("refuses every bypass of test/bypasses.ts and passes its neighbours, as the offline runner does", async () => {
+      for (const c of BYPASS_CASES) {
+        const config = configOf(c);
+        const creq = new pb.ConfigureAnalyzerRequest();
+        // The CLI sends every policy's reconciled level and settings; Configure replaces the last config.
+        for (const [name, { enforcementLevel, props }] of Object.entries(effectiveConfig(policies, config))) {
+          const pc = new pb.PolicyConfig();
+          pc.setEnforcementlevel(pb.EnforcementLevel[enforcementLevel.toUpperCase()]);
+          pc.setProperties(Struct.fromJavaScript(props as never));
+          creq.getPolicyconfigMap().set(name, pc);
+        }
+        await unary("configure", creq);
+        const served: { policy: string; enforcementLevel: string }[] = [];
+        for (const r of c.resources) {
+          const resp: any = await unary("analyze", analyzeRequest(r));
+          for (const d of resp.getDiagnosticsList())
+            served.push({ policy: d.getPolicyname(), enforcementLevel: LEVEL_NAMES[d.getEnforcementlevel()] });
+        }
+        const offline = await runPolicies(c.resources, { config, packVersion: "0.1.0" });
+        assert.deepStrictEqual(findingKeys(served), [...c.expect].sort(), c.name);
+        assert.deepStrictEqual(findingKeys(served), findingKeys(offline.violations), c.name);
+      }
     });
   });
 });

@@ -7,6 +7,7 @@ import type { Policies } from "@pulumi/policy";
 import { iamBoundaryPolicyIntegrity } from "./iam-boundary-policy-integrity";
 import { iamCrossAccountTrustRequiresMfa } from "./iam-cross-account-trust-requires-mfa";
 import { iamNoUsersInTargetAccounts } from "./iam-no-users-in-target-accounts";
+import { iamPrincipalsOutOfSight } from "./iam-principals-out-of-sight";
 import { iamRoleRequiresPermissionsBoundary } from "./iam-role-requires-permissions-boundary";
 import { ssoPermissionSetRequiresPermissionsBoundary } from "./sso-permission-set-requires-permissions-boundary";
 
@@ -19,4 +20,5 @@ export const policies: Policies = [
   iamBoundaryPolicyIntegrity,
   iamCrossAccountTrustRequiresMfa,
   ssoPermissionSetRequiresPermissionsBoundary,
+  iamPrincipalsOutOfSight,
 ];
