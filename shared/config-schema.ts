@@ -257,8 +257,16 @@ export const targetConfigSchema = z
       .default(["OrganizationAccountAccessRole"])
       .describe("Existing roles at path / that the hardened boundary shields from edits and deletion."),
     delegatedPath: iamPath
+      // Under "/" every role and customer policy of the account would count as delegated: the
+      // hardened boundary would let bounded principals pass, assume, tag and version all of them.
+      .refine((p) => p !== "/", { error: 'expected a path other than "/" (under "/" every role of the account counts as delegated)' })
+      .refine((p) => !/^\/aws-(service-role|reserved)\//.test(p), {
+        error: "expected a path outside AWS's own /aws-service-role/ and /aws-reserved/ (the roles there are AWS's, not delegated ones)",
+      })
       .default("/delegated/")
-      .describe("Path under which bounded principals may pass roles and version customer policies (hardened profile)."),
+      .describe(
+        'Path under which bounded principals may pass roles and version customer policies (hardened profile); neither "/" nor under AWS\'s /aws-service-role/ or /aws-reserved/.',
+      ),
     identityCenter: z
       .boolean({ error: "expected true or false" })
       .default(false)

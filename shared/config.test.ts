@@ -302,6 +302,23 @@ describe("config: every kind of mistake names its key, its value and what was ex
       target: true,
     },
     {
+      // Under "/" the hardened boundary's path guards would cover nothing: 23 catalogued methods open.
+      name: "delegated path that is the whole account",
+      raw: { ...validTarget, "target-account:delegatedPath": "/" },
+      key: "target-account:delegatedPath",
+      value: '"/"',
+      expected: /other than "\/"/,
+      target: true,
+    },
+    {
+      name: "delegated path among AWS's own roles",
+      raw: { ...validTarget, "target-account:delegatedPath": "/aws-reserved/sso.amazonaws.com/" },
+      key: "target-account:delegatedPath",
+      value: '"/aws-reserved/sso.amazonaws.com/"',
+      expected: /outside AWS's own/,
+      target: true,
+    },
+    {
       name: "jump stack name malformed",
       raw: { ...validTarget, "target-account:jumpStack": "acme jump" },
       key: "target-account:jumpStack",

@@ -103,16 +103,16 @@ export const USER_CREDENTIAL_ACTIONS = [
  * Role changes that, for any action but CreateRole, IAM evaluates against the role's *current*
  * boundary: denied on every role that does not already carry ours.
  */
-export const ROLE_CHANGE_ACTIONS = ["iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"];
+export const ROLE_CHANGE_ACTIONS = ["iam:UpdateAssumeRolePolicy", "iam:UpdateRole*", "iam:DeleteRole"];
 
-/** Everything that edits, re-trusts, re-tags or deletes a role. */
-export const ROLE_SHIELD_ACTIONS = [
-  ...ROLE_PERMISSION_ACTIONS.filter((a) => a !== "iam:CreateRole"),
-  "iam:DeleteRolePermissionsBoundary",
-  ...ROLE_CHANGE_ACTIONS,
-  "iam:TagRole",
-  "iam:UntagRole",
-];
+/**
+ * ROLE_PERMISSION_ACTIONS without CreateRole, as patterns where a pattern matches only writes
+ * (`iam:*tachRolePolicy` is Attach and Detach), to keep the boundary within the quota.
+ */
+const ROLE_POLICY_WRITES = ["iam:*tachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy"];
+
+/** Everything that edits, re-trusts, re-tags or deletes a role (`iam:*agRole`: TagRole and UntagRole). */
+export const ROLE_SHIELD_ACTIONS = [...ROLE_POLICY_WRITES, "iam:*RolePermissionsBoundary", ...ROLE_CHANGE_ACTIONS, "iam:*agRole"];
 
 /**
  * The Sids of the hardened boundary's statements: the escalation catalogue names the statement
@@ -148,6 +148,25 @@ export const DELEGATED_TAG_KEY = "jumpenv:delegated";
 export const RESERVED_TAG_KEY_PATTERN = "jumpenv:*";
 
 /**
+ * RESERVED_TAG_KEY_PATTERN in every letter case. IAM matches the tag key of
+ * `aws:PrincipalTag/<key>` and `aws:ResourceTag/<key>` without regard to case (a role tagged
+ * `JumpEnv:group/x` satisfies a condition on `aws:PrincipalTag/jumpenv:group/x`), but StringLike
+ * compares `aws:TagKeys` case-sensitively and IAM has no case-insensitive wildcard operator. All
+ * 2^7 spellings would not fit the quota, so the first two letters are spelt in their four cases
+ * and every further letter is `?`: a superset that also refuses the rare key of a seven-character
+ * namespace starting with "ju".
+ */
+export const RESERVED_TAG_KEY_PATTERNS = caseInsensitivePatterns(RESERVED_TAG_KEY_PATTERN, 2);
+
+function caseInsensitivePatterns(pattern: string, spelt: number): string[] {
+  const head = pattern.slice(0, spelt);
+  const tail = pattern.slice(spelt).replace(/[a-z]/gi, "?");
+  let heads = [""];
+  for (const ch of head) heads = heads.flatMap((h) => [...new Set([h + ch.toLowerCase(), h + ch.toUpperCase()])]);
+  return heads.map((h) => h + tail);
+}
+
+/**
  * The `hardened` profile: every guard of the article's boundary, plus the escalations that IAM
  * conditions can close (see docs/escalations.md): user take-over, edits of unbounded roles,
  * edits of the restricted and protected roles themselves, passing roles or rewriting customer
@@ -164,7 +183,7 @@ export function hardenedBoundaryPolicy(args: HardenedBoundaryArgs): PolicyDocume
       {
         Sid: HARDENED_SIDS.roleChanges,
         Effect: "Deny",
-        Action: [...ROLE_PERMISSION_ACTIONS, ...ROLE_CHANGE_ACTIONS],
+        Action: ["iam:CreateRole", ...ROLE_POLICY_WRITES, "iam:PutRolePermissionsBoundary", ...ROLE_CHANGE_ACTIONS],
         Resource: "*",
         Condition: { StringNotEquals: { "iam:PermissionsBoundary": args.boundaryArn } },
       },
@@ -175,7 +194,7 @@ export function hardenedBoundaryPolicy(args: HardenedBoundaryArgs): PolicyDocume
         Effect: "Deny",
         Action: [...ROLE_TAGGING_ACTIONS],
         Resource: "*",
-        Condition: { "ForAnyValue:StringLike": { "aws:TagKeys": RESERVED_TAG_KEY_PATTERN } },
+        Condition: { "ForAnyValue:StringLike": { "aws:TagKeys": [...RESERVED_TAG_KEY_PATTERNS] } },
       },
       {
         Sid: HARDENED_SIDS.boundaryPolicy,
@@ -196,7 +215,7 @@ export function hardenedBoundaryPolicy(args: HardenedBoundaryArgs): PolicyDocume
         // at all. Only the path tells delegated roles (all created with this boundary) apart.
         Sid: HARDENED_SIDS.rolesOutsidePath,
         Effect: "Deny",
-        Action: ["iam:PassRole", "iam:PutRolePermissionsBoundary", "iam:TagRole", "iam:UntagRole"],
+        Action: ["iam:PassRole", "iam:PutRolePermissionsBoundary", "iam:*agRole"],
         NotResource: delegatedRoles,
       },
       {
@@ -291,6 +310,11 @@ export const ACCOUNT_AND_ORGANIZATION_ACTIONS = [
   "account:Delete*",
   // The account's email address and name (and its password policy).
   "iam:UpdateAccount*",
+  // Where the account is the organisation's delegated administrator for account management or
+  // for centralised root access: the root email address of other member accounts (then a root
+  // password reset), and root sessions in them (a root password, or deleting a bucket policy).
+  "account:*PrimaryEmailUpdate",
+  "sts:AssumeRoot",
 ];
 
 /** Role actions that carry tags in the request: a bounded role must not carry a reserved key. */

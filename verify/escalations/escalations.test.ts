@@ -1,6 +1,18 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { boundaryPolicy, HARDENED_SIDS, LIMITS, policyArn, policySize, roleArn } from "@jumpenv/shared";
+import {
+  boundaryPolicy,
+  HARDENED_SIDS,
+  LIMITS,
+  policyArn,
+  policySize,
+  RESERVED_TAG_KEY_PATTERN,
+  RESERVED_TAG_KEY_PATTERNS,
+  roleArn,
+  trustPolicy,
+} from "@jumpenv/shared";
+import { requestContext } from "../access/context";
+import { evaluate, namedPolicy } from "../access/evaluator";
 import { readSection } from "../../docgen/generated-section";
 import { METHODS } from "./methods";
 import { TASKS } from "./tasks";
@@ -95,6 +107,42 @@ describe("escalation catalogue, evaluated against every boundary profile", () =>
       for (const [op, keys] of Object.entries(st.Condition ?? {}))
         if (Object.keys(keys as object).some((k) => k.toLowerCase() === "iam:permissionsboundary"))
           assert.doesNotMatch(op, /IfExists$/i, st.Sid);
+  });
+
+  it("a reserved tag key in another letter case is the same key to IAM: the group-tags trust admits it, so the boundary refuses every case", async () => {
+    const jump = "111122223333";
+    const key = RESERVED_TAG_KEY_PATTERN.replace("*", "group/platform-admins");
+    const role = roleArn(REFERENCE_SCENARIO.accountId, "/", "restricted-admin");
+    const trust = trustPolicy({ trust: { strategy: "group-tags", tagKeys: [key] }, jumpAccountId: jump });
+    for (const spelt of [key, key.toUpperCase(), `JumpEnv${key.slice(7)}`]) {
+      const verdict = await evaluate({
+        principal: `arn:aws:iam::${jump}:user/mallory`,
+        action: "sts:AssumeRole",
+        resource: role,
+        resourceAccount: REFERENCE_SCENARIO.accountId,
+        context: requestContext(
+          {
+            kind: "user",
+            account: jump,
+            name: "mallory",
+            path: "/",
+            tags: { [spelt]: "true" },
+            credentials: { kind: "console", mfaAgeSeconds: 60 },
+          },
+          "sts:AssumeRole",
+          { resource: role, account: REFERENCE_SCENARIO.accountId },
+          { now: new Date("2026-01-15T09:00:00Z"), region: REFERENCE_SCENARIO.region },
+        ),
+        policies: {
+          identity: [
+            namedPolicy("allow", { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: role }] }),
+          ],
+          trust: namedPolicy("trust", trust),
+        },
+      });
+      assert.equal(verdict.decision, "Allowed", `${spelt}: ${JSON.stringify(verdict)}`);
+    }
+    assert.deepEqual([...RESERVED_TAG_KEY_PATTERNS].sort(), ["JU?????:*", "Ju?????:*", "jU?????:*", "ju?????:*"]);
   });
 
   it("lists every method and task once", () => {

@@ -108,6 +108,8 @@ export const tagging = (tags: Readonly<Record<string, string>>) => () => ({
 });
 /** A tag key inside the project's reserved namespace: what the trust strategies and ABAC read. */
 const RESERVED_TAG = RESERVED_TAG_KEY_PATTERN.replace("*", "group/platform-admins");
+/** The same key as IAM reads it (tag keys match without regard to case), spelt to slip past a case-sensitive StringLike. */
+const RESERVED_TAG_OTHER_CASE = `JumpEnv${RESERVED_TAG.slice("JumpEnv".length)}`;
 
 const both = (e: Expected) => ({ seed: e, hardened: e });
 const closedByHardened = { seed: "open", hardened: "blocked" } as const;
@@ -795,6 +797,45 @@ export const METHODS: readonly Method[] = [
     blockedBy: S.reservedTags,
   },
 
+  {
+    id: "create-role-reserved-tags-other-case",
+    title: `Create a bounded role carrying a reserved tag spelt in other letter case (${RESERVED_TAG_OTHER_CASE}): IAM reads it as ${RESERVED_TAG}`,
+    category: "tags that ABAC trusts",
+    sources: [
+      aws("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag"),
+      aws("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_rules_creating"),
+    ],
+    steps: [
+      {
+        action: "iam:CreateRole",
+        resource: delegatedRole,
+        boundary: { passed: "ours" },
+        serviceKeys: tagging({ [RESERVED_TAG_OTHER_CASE]: "true" }),
+      },
+    ],
+    expected: closedByHardened,
+    blockedBy: S.reservedTags,
+  },
+  {
+    id: "session-reserved-tags-other-case",
+    title: `Assume a role with a reserved session tag spelt in other letter case (${RESERVED_TAG_OTHER_CASE})`,
+    category: "tags that ABAC trusts",
+    sources: [
+      aws("https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag"),
+      aws("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html"),
+    ],
+    steps: [
+      {
+        action: "sts:TagSession",
+        resource: delegatedRole,
+        trust: trustsAccount,
+        serviceKeys: tagging({ [RESERVED_TAG_OTHER_CASE]: "true" }),
+      },
+    ],
+    expected: closedByHardened,
+    blockedBy: S.reservedTags,
+  },
+
   // Account-level escape from the organisation's guard rails.
   {
     id: "leave-organization",
@@ -832,6 +873,34 @@ export const METHODS: readonly Method[] = [
     category: "account and organisation",
     sources: [aws("https://docs.aws.amazon.com/accounts/latest/reference/API_CloseAccount.html")],
     steps: [{ action: "account:CloseAccount", resource: (s) => `arn:aws:account::${s.accountId}:account` }],
+    expected: closedByHardened,
+    blockedBy: S.account,
+  },
+  {
+    id: "assume-root-member-account",
+    title:
+      "Start a root session in another member account (the account is the delegated administrator for centralised root access), then set a root password there",
+    category: "account and organisation",
+    sources: [
+      aws("https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html"),
+      aws("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html"),
+    ],
+    steps: [{ action: "sts:AssumeRoot", resource: (s) => `arn:aws:iam::${s.accountId}:root` }],
+    expected: closedByHardened,
+    blockedBy: S.account,
+  },
+  {
+    id: "primary-email-update",
+    title:
+      "Change the root email address of another member account (the account is the delegated administrator for account management), then reset its root password",
+    category: "account and organisation",
+    sources: [aws("https://docs.aws.amazon.com/accounts/latest/reference/API_StartPrimaryEmailUpdate.html")],
+    steps: [
+      {
+        action: "account:StartPrimaryEmailUpdate",
+        resource: (s) => `arn:aws:account::${s.accountId}:account/o-exampleorgid/${OTHER_ACCOUNT}`,
+      },
+    ],
     expected: closedByHardened,
     blockedBy: S.account,
   },
