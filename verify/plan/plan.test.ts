@@ -3,10 +3,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT } from "../harness/environment";
+import { loadEnvironment, REPO_ROOT, type PlannedEnvironment } from "../harness/environment";
+import { changeResource } from "../harness/mutate";
 import { generateEnvironment, writeEnvironment } from "../harness/generate";
-import { main, parseArgs, UsageError } from "./plan";
-import type { PlanJson } from "./report";
+import { main, parseArgs, planAndProve, UsageError, type PlanOptions } from "./plan";
+import { toJson, type PlanJson } from "./report";
 
 /** `npm start` as a user runs it (`--silent`: npm prints its own banner on stdout otherwise). */
 function npmStart(args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -95,6 +96,45 @@ describe("npm start (verify/plan/plan.ts)", () => {
       ["arn:aws:sts::444455556666:assumed-role/test-restricted-admin-role/test-pb-user", "Denied", "ExplicitlyDenied"],
     );
     assert.equal(createUser.context["aws:PrincipalArn"], "arn:aws:iam::444455556666:role/test-restricted-admin-role");
+  });
+
+  // --json writes its document as the checks are evaluated; it must still be the one document.
+  const streamed = async (argv: string[], opts: PlanOptions) => {
+    const writes: string[] = [];
+    const code = await main(argv, { stdout: (s) => writes.push(s), stderr: (s) => writes.push(`stderr: ${s}`) }, opts);
+    return { code, writes };
+  };
+  const now = new Date("2026-06-01T00:00:00Z");
+
+  it("--json is written check by check, byte for byte the document of the whole report", async () => {
+    const { code, writes } = await streamed(["--json"], { now });
+    assert.equal(code, 0, writes.join(""));
+    const whole = await planAndProve(loadEnvironment(), { now });
+    assert.equal(writes.join(""), `${JSON.stringify(toJson(whole), null, 2)}\n`);
+    assert.equal(writes.length, whole.checks.length + 2, "the head, one write per check, the end");
+  });
+
+  it("--json streamed with sampling, violations and failed checks is still the whole report's document", async () => {
+    // The seed role registered without its boundary: the pack and the proof both fail it.
+    const mutate = (p: PlannedEnvironment) =>
+      changeResource(p, { stack: "seed-target", type: "aws:iam/role:Role", name: "test-restricted-admin-role" }, (props) => ({
+        ...props,
+        permissionsBoundary: undefined,
+      }));
+    const opts: PlanOptions = { now, mutate, sampleAbovePairs: 1, usersPerRole: 1 };
+    const { code, writes } = await streamed(["--json"], opts);
+    const whole = await planAndProve(loadEnvironment(), opts);
+    assert.ok(whole.sampling, "the proof sampled");
+    assert.ok(
+      whole.violations.some((v) => v.enforcementLevel === "mandatory"),
+      "a mandatory violation",
+    );
+    assert.ok(
+      whole.checks.some((c) => !c.ok),
+      "a failed check",
+    );
+    assert.equal(code, 1);
+    assert.equal(writes.join(""), `${JSON.stringify(toJson(whole), null, 2)}\n`);
   });
 
   it("--env DIR with a bad config value exits 2 with one line naming the stack, key and value, and no stack trace", () => {

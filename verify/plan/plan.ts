@@ -17,8 +17,9 @@
  * Large environments: past 10,000 user-role pairs (Jump users x target roles) the access proof
  * checks each role's trust for a deterministic sample of its intended users and of its outsiders
  * (verify/access/trust-sampling.ts, `samplePositions`) and the report says how many; role sessions
- * and self-service are checked in full. Checks are evaluated a role at a time, and without
- * `--json` each keeps only the principal, action and resource of its request.
+ * and self-service are checked in full. Checks are evaluated a role at a time and each keeps only
+ * the principal, action and resource of its request; `--json` writes each check, with its full
+ * request, as soon as it is evaluated (report.ts `JsonReportWriter`).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -49,7 +50,7 @@ import { provisionedRoles, SSO_TYPES, type ProvisionedRole } from "../identity-c
 import { ssoRoleModel, ssoTrustExpectations, type SsoRoleModel } from "../identity-center/sso-access";
 import { sessionExpectations } from "../access/session-expectations";
 import type { RequestEnvironment } from "../access/context";
-import { planHolds, renderText, toJson, type PlanReport, type ViolationReport } from "./report";
+import { JsonReportWriter, planHolds, renderText, type PlanReport, type ViolationReport } from "./report";
 
 export const USAGE = `usage: npm start -- [--json] [--env DIR]
   --json      print one JSON document (stacks, violations, checks) instead of the report
@@ -131,11 +132,15 @@ export interface PlanOptions extends ProofOptions {
   /** Change the planned stacks before the pack and the proof see them (tests break a guarantee this way). */
   readonly mutate?: (plan: PlannedEnvironment) => PlannedEnvironment;
   /**
-   * Keep each check's full request (its context and policies) in the report, as `--json` prints
-   * them (default true). The text report does not need them, and at 1,000 accounts x 1,000 users
-   * they would be most of the memory: `npm start` without `--json` drops them check by check.
+   * Keep each check's full request (its context and policies) in the report (default true, for
+   * callers that read them). At 1,000 accounts x 1,000 users they would be most of the memory:
+   * `npm start` drops them check by check, and `--json` gets them through `onCheck` instead.
    */
   readonly keepRequests?: boolean;
+  /** Called once every violation is known, before the first check is evaluated (`--json` writes its head then). */
+  readonly onViolationsKnown?: (stacks: readonly StackRun[], violations: readonly ViolationReport[]) => void;
+  /** Each check, with its full request, as soon as it is evaluated (`--json` writes it then). */
+  readonly onCheck?: (check: CheckResult) => void;
 }
 
 function accountOfFile(file: StackFile): string | undefined {
@@ -185,24 +190,9 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
   const model = accessModel(planned(plan.jump), plan.targets.map(planned));
   for (const p of model.problems)
     violations.push({ stack: p.stack, policy: "access-proof", urn: p.urn, message: p.message, enforcementLevel: "mandatory" });
-  // Expectations are built a batch at a time (a role's, or a user's), evaluated, and let go.
-  const keepRequests = opts.keepRequests ?? true;
-  const checks: CheckResult[] = [];
-  let evaluateSeconds = 0;
-  for await (const batch of expectationBatches(model, opts)) {
-    const e = process.hrtime.bigint();
-    for (const expectation of batch) {
-      const result = await check(expectation);
-      checks.push(keepRequests ? result : withoutRequestDetails(result));
-    }
-    evaluateSeconds += seconds(e);
-  }
-  const sampling = trustSamplingSummary(model, opts);
-
   // The roles Identity Center provisions: the same session guarantees, a trust only its SAML provider passes.
   const ssoRoles: { run: StackRun; role: ProvisionedRole; model: SsoRoleModel }[] = [];
   if (plan.identityCenter && env.identityCenter) {
-    const now = opts.now ?? new Date(Math.floor(Date.now() / 1000) * 1000);
     const urn = plan.identityCenter.resources.find((r) => r.type === SSO_TYPES.permissionSet)?.urn ?? "";
     for (const role of provisionedRoles(plan.identityCenter, env.identityCenter)) {
       const run = plan.targets.find((t) => accountOfFile(fileOf(t)) === role.account);
@@ -216,18 +206,7 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
         });
         continue;
       }
-      const m = ssoRoleModel(role, planned(run));
-      ssoRoles.push({ run, role, model: m });
-      const env: RequestEnvironment = { now, region: m.target.region };
-      const e = process.hrtime.bigint();
-      for (const expectation of [
-        ...(await sessionExpectations(m.target, m.role, env)),
-        ...ssoTrustExpectations(m, model.jump, [...model.accounts, role.account], env),
-      ]) {
-        const result = await check(expectation);
-        checks.push(keepRequests ? result : withoutRequestDetails(result));
-      }
-      evaluateSeconds += seconds(e);
+      ssoRoles.push({ run, role, model: ssoRoleModel(role, planned(run)) });
     }
   }
 
@@ -244,6 +223,34 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
   // The catalogue's attacker holds AdministratorAccess: an Identity Center role with it must end as the restricted role does (target-escalations.ts adds what IAM refuses on /aws-reserved/ roles).
   for (const { run, role, model: m } of ssoRoles)
     if (m.role.capability === "admin") await escalate(run, { name: role.name, path: role.path, permissionSet: role.permissionSet });
+  opts.onViolationsKnown?.(stacks, violations);
+
+  // Expectations are built a batch at a time (a role's, or a user's), evaluated, and let go.
+  const keepRequests = opts.keepRequests ?? true;
+  const checks: CheckResult[] = [];
+  const record = (result: CheckResult) => {
+    opts.onCheck?.(result);
+    checks.push(keepRequests ? result : withoutRequestDetails(result));
+  };
+  let evaluateSeconds = 0;
+  for await (const batch of expectationBatches(model, opts)) {
+    const e = process.hrtime.bigint();
+    for (const expectation of batch) record(await check(expectation));
+    evaluateSeconds += seconds(e);
+  }
+  const sampling = trustSamplingSummary(model, opts);
+
+  const now = opts.now ?? new Date(Math.floor(Date.now() / 1000) * 1000);
+  for (const { role, model: m } of ssoRoles) {
+    const env: RequestEnvironment = { now, region: m.target.region };
+    const e = process.hrtime.bigint();
+    for (const expectation of [
+      ...(await sessionExpectations(m.target, m.role, env)),
+      ...ssoTrustExpectations(m, model.jump, [...model.accounts, role.account], env),
+    ])
+      record(await check(expectation));
+    evaluateSeconds += seconds(e);
+  }
   const accessSecondsWithEscalations = seconds(t);
 
   const approximations = new Map<string, string[]>();
@@ -291,6 +298,7 @@ function firstLine(text: string): string {
 export async function main(argv: readonly string[], io: Io = processIo, opts: PlanOptions = {}): Promise<number> {
   let report: PlanReport;
   let cli: CliOptions;
+  let json: JsonReportWriter | undefined;
   try {
     cli = parseArgs(argv);
     if (cli.help) {
@@ -302,7 +310,14 @@ export async function main(argv: readonly string[], io: Io = processIo, opts: Pl
     }
     const env = loadEnvironment(cli.envDir === undefined ? undefined : path.resolve(cli.envDir));
     checkEnvironment(env);
-    report = await planAndProve(env, { ...opts, keepRequests: opts.keepRequests ?? cli.json });
+    // --json streams: the head once every violation is known, each check as it is evaluated.
+    const writer = cli.json ? new JsonReportWriter(io.stdout) : undefined;
+    report = await planAndProve(env, {
+      ...opts,
+      keepRequests: opts.keepRequests ?? false,
+      ...(writer ? { onViolationsKnown: (stacks, violations) => writer.head(stacks, violations), onCheck: (c) => writer.check(c) } : {}),
+    });
+    json = writer;
   } catch (e) {
     // A developer asks for the trace (as cli/run.ts does); a user never gets one.
     if (process.env.DEBUG_STACK) {
@@ -319,6 +334,7 @@ export async function main(argv: readonly string[], io: Io = processIo, opts: Pl
     io.stderr(`error: ${where}${firstLine(e instanceof Error ? e.message : String(e))}\n`);
     return 1;
   }
-  io.stdout(cli.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderText(report));
+  if (json) json.end(report);
+  else io.stdout(renderText(report));
   return planHolds(report) ? 0 : 1;
 }

@@ -77,36 +77,77 @@ export function planHolds(r: Pick<PlanReport, "violations" | "checks">): boolean
   return r.violations.every((v) => v.enforcementLevel !== "mandatory") && r.checks.every((c) => c.ok);
 }
 
+function stackJson(s: PlannedStackReport): PlanJson["stacks"][number] {
+  return {
+    project: s.project,
+    stack: s.stack,
+    resources: s.resources.map((x) => ({ type: x.type, name: x.name, urn: x.urn, props: x.props, options: x.options })),
+    outputs: s.outputs,
+  };
+}
+
+function violationJson(v: ViolationReport): ViolationReport {
+  return { stack: v.stack, policy: v.policy, urn: v.urn, message: v.message, enforcementLevel: v.enforcementLevel };
+}
+
+/** One check as `--json` prints it; it needs the request's full context. */
+export function checkJson(c: CheckResult): CheckJson {
+  return {
+    account: c.expectation.account,
+    principal: c.expectation.request.principal,
+    action: c.expectation.request.action,
+    resource: c.expectation.request.resource,
+    context: c.expectation.request.context,
+    expected: c.expectation.expected,
+    actual: c.verdict.decision,
+    ok: c.ok,
+  };
+}
+
 export function toJson(r: PlanReport): PlanJson {
   if (r.requestDetails === "dropped")
     throw new Error("this report's checks do not keep their requests' context: plan with keepRequests (as --json does) to print JSON");
   return {
-    stacks: r.stacks.map((s) => ({
-      project: s.project,
-      stack: s.stack,
-      resources: s.resources.map((x) => ({ type: x.type, name: x.name, urn: x.urn, props: x.props, options: x.options })),
-      outputs: s.outputs,
-    })),
-    violations: r.violations.map((v) => ({
-      stack: v.stack,
-      policy: v.policy,
-      urn: v.urn,
-      message: v.message,
-      enforcementLevel: v.enforcementLevel,
-    })),
-    checks: r.checks.map((c) => ({
-      account: c.expectation.account,
-      principal: c.expectation.request.principal,
-      action: c.expectation.request.action,
-      resource: c.expectation.request.resource,
-      context: c.expectation.request.context,
-      expected: c.expectation.expected,
-      actual: c.verdict.decision,
-      ok: c.ok,
-    })),
+    stacks: r.stacks.map(stackJson),
+    violations: r.violations.map(violationJson),
+    checks: r.checks.map(checkJson),
     escalations: r.escalations,
     ...(r.sampling ? { sampling: r.sampling } : {}),
   };
+}
+
+/** `value` as `JSON.stringify(value, null, 2)` writes it, for a place `depth` levels deep in the document. */
+function nested(value: unknown, depth: number): string {
+  // JSON escapes every newline inside a string, so each newline here starts a line of the document.
+  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${"  ".repeat(depth)}`);
+}
+
+/**
+ * The `--json` document written piece by piece, byte for byte what `JSON.stringify(toJson(report),
+ * null, 2)` gives: the stacks and violations first, then each check as soon as it is evaluated,
+ * then the rest. At 1,000 accounts x 1,000 users the checks with their full request contexts would
+ * be most of the memory, and the document one string past a gigabyte; written as they come, neither
+ * is ever held.
+ */
+export class JsonReportWriter {
+  private checks = 0;
+  constructor(private readonly write: (text: string) => void) {}
+
+  /** Everything before the checks: every violation must be known by now. */
+  head(stacks: readonly PlannedStackReport[], violations: readonly ViolationReport[]): void {
+    this.write(
+      `{\n  "stacks": ${nested(stacks.map(stackJson), 1)},\n  "violations": ${nested(violations.map(violationJson), 1)},\n  "checks": [`,
+    );
+  }
+
+  check(c: CheckResult): void {
+    this.write(`${this.checks++ === 0 ? "" : ","}\n    ${nested(checkJson(c), 2)}`);
+  }
+
+  end(r: Pick<PlanReport, "escalations" | "sampling">): void {
+    const sampling = r.sampling ? `,\n  "sampling": ${nested(r.sampling, 1)}` : "";
+    this.write(`${this.checks === 0 ? "]" : "\n  ]"},\n  "escalations": ${nested(r.escalations, 1)}${sampling}\n}\n`);
+  }
 }
 
 function plural(n: number, word: string, many = `${word}s`): string {
