@@ -1,6 +1,6 @@
 /**
  * `npm run --silent ci -- plan --workflow preview|deploy [--changed FILE] [--trusted true|false] [--cloud true|false]`
- *   prints the plan as `key=value` lines for `$GITHUB_OUTPUT` (jump, targets, target-matrix,
+ *   prints the plan as `key=value` lines for `$GITHUB_OUTPUT` (jump, targets, identity-center, target-matrix,
  *   governance, reason, expect).
  * `npm run --silent ci -- report --results DIR --planned N --run-url URL` prints the pull request
  *   comment of a preview run (ci/report.ts).
@@ -51,7 +51,7 @@ export function main(argv: readonly string[]): number {
         : undefined;
       const plan = planCommitted(changed);
       const expect = expectedJobs(kind as WorkflowKind, plan, { trusted: bool(opts, "trusted", true), cloud: bool(opts, "cloud", true) });
-      const stacks = plan.jump.length + plan.targets.length + (expect.includes("preview-governance") ? 1 : 0);
+      const stacks = plan.jump.length + plan.targets.length + plan.identityCenter.length + (expect.includes("preview-governance") ? 1 : 0);
       process.stdout.write(`${githubOutputs(plan)}stacks=${stacks}\nexpect=${JSON.stringify(expect)}\n`);
       return 0;
     }

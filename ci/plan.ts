@@ -28,6 +28,8 @@ export interface Shard {
 export interface CiPlan {
   readonly jump: readonly string[];
   readonly targets: readonly string[];
+  /** identity-center stacks: run after the targets, whose boundary their permission sets reference. */
+  readonly identityCenter: readonly string[];
   readonly governance: boolean;
   /** The root project's (governance) stacks, from its committed Pulumi.<stack>.yaml files. */
   readonly governanceStacks: readonly string[];
@@ -64,9 +66,11 @@ export function planStacks(
 ): CiPlan {
   const jump = stacks.filter((s) => s.role === "jump").map((s) => s.stack);
   const targets = stacks.filter((s) => s.role === "target").map((s) => s.stack);
+  const identityCenter = stacks.filter((s) => s.role === "identity-center").map((s) => s.stack);
   const all = (reason: string): CiPlan => ({
     jump,
     targets,
+    identityCenter,
     governance: true,
     governanceStacks,
     targetMatrix: { include: shard(targets) },
@@ -76,23 +80,26 @@ export function planStacks(
   const byFile = new Map(stacks.map((s) => [path.relative(root, s.file).split(path.sep).join("/"), s]));
   const pickedJump = new Set<string>();
   const pickedTargets = new Set<string>();
+  const pickedIdentityCenter = new Set<string>();
   let governance = false;
   for (const f of changed) {
     if (NO_STACK.test(f)) continue;
     const s = byFile.get(f);
     if (s?.role === "jump") pickedJump.add(s.stack);
     else if (s?.role === "target") pickedTargets.add(s.stack);
-    // A removed target stack file: no stack to preview (pulumi never deletes a stack by itself).
-    else if (/^target-account\/Pulumi\.[^/]+\.ya?ml$/.test(f) && f !== "target-account/Pulumi.yaml") continue;
+    else if (s?.role === "identity-center") pickedIdentityCenter.add(s.stack);
+    // A removed target or identity-center stack file: no stack to preview (pulumi never deletes a stack by itself).
+    else if (/^(target-account|identity-center)\/Pulumi\.[^/]+\.ya?ml$/.test(f) && !f.endsWith("/Pulumi.yaml")) continue;
     else if (/^Pulumi\.[^/]+\.ya?ml$/.test(f) && f !== "Pulumi.yaml") governance = true;
     else return all(`${f} is shared by every stack`);
   }
   // Adding or removing a stack changes which stacks the governance project's policy groups list.
-  if (pickedJump.size + pickedTargets.size > 0) governance = true;
+  if (pickedJump.size + pickedTargets.size + pickedIdentityCenter.size > 0) governance = true;
   const t = targets.filter((s) => pickedTargets.has(s));
   return {
     jump: jump.filter((s) => pickedJump.has(s)),
     targets: t,
+    identityCenter: identityCenter.filter((s) => pickedIdentityCenter.has(s)),
     governance,
     governanceStacks,
     targetMatrix: { include: shard(t) },
@@ -105,6 +112,7 @@ export function githubOutputs(plan: CiPlan): string {
   return [
     `jump=${plan.jump.join(" ")}`,
     `targets=${plan.targets.length}`,
+    `identity-center=${plan.identityCenter.join(" ")}`,
     `target-matrix=${JSON.stringify(plan.targetMatrix)}`,
     `governance=${plan.governance}`,
     `governance-stacks=${plan.governanceStacks.join(" ")}`,
@@ -153,11 +161,18 @@ export interface PlanContext {
  */
 export function expectedJobs(kind: WorkflowKind, plan: CiPlan, ctx: PlanContext): string[] {
   if (kind === "deploy")
-    return ["plan", "test", ...(plan.jump.length > 0 ? ["up-jump"] : []), ...(plan.targets.length > 0 ? ["up-targets"] : [])];
+    return [
+      "plan",
+      "test",
+      ...(plan.jump.length > 0 ? ["up-jump"] : []),
+      ...(plan.targets.length > 0 ? ["up-targets"] : []),
+      ...(plan.identityCenter.length > 0 ? ["up-identity-center"] : []),
+    ];
   const jobs = ["plan", "offline"];
   if (!ctx.trusted) return jobs;
   if (plan.jump.length > 0) jobs.push("preview-jump");
   if (plan.targets.length > 0) jobs.push("preview-targets");
+  if (plan.identityCenter.length > 0) jobs.push("preview-identity-center");
   if (plan.governance && ctx.cloud) jobs.push("preview-governance");
   jobs.push("report");
   return jobs;

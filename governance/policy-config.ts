@@ -14,7 +14,7 @@ import { ConfigError } from "@jumpenv/shared";
 import { packConfigFor, readBaseConfig, PackConfigError, type PolicyPackConfig } from "./pack-config";
 import { packConfigOfStack, targetProjects } from "./enforcement-plan";
 import { loadPackPolicies } from "./pack";
-import { accountIdOf, committedStacks, defaultBoundary, regionOf, REPO_ROOT, stacksIn, type CommittedStack } from "./stacks";
+import { accountIdOf, committedStacks, defaultBoundary, regionOf, REPO_ROOT, type CommittedStack } from "./stacks";
 
 const USAGE = "usage: npm run --silent policy-config -- <jump-account|target-account|identity-center|governance>/<stack> [--out FILE]";
 
@@ -40,9 +40,8 @@ export function policyConfigOf(spec: string): PolicyConfigResult {
       ),
     };
   }
-  // The identity-center stack is the user's own (the repository commits only its example): its
-  // pack config names the boundary its permission sets must reference.
-  const stacks = [...committedStacks(), ...stacksIn("identity-center", path.join(REPO_ROOT, "identity-center"))];
+  // An identity-center stack's pack config names the boundary its permission sets must reference.
+  const stacks = committedStacks();
   const stack = stacks.find((s) => s.dir === folder && s.stack === stackName);
   if (!stack) {
     throw new Error(`no committed stack ${spec}; the committed stacks are ${stacks.map((s) => `${s.dir}/${s.stack}`).join(", ")}`);

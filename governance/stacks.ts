@@ -1,6 +1,6 @@
 /**
- * The stacks this repository deploys: every committed `Pulumi.<stack>.yaml` of the jump-account
- * and target-account projects. CI previews and deploys exactly these, and the governance project
+ * The stacks this repository deploys: every committed `Pulumi.<stack>.yaml` of the jump-account,
+ * target-account and identity-center projects. CI previews and deploys exactly these, and the governance project
  * enforces the policy pack on exactly these, so a stack is added in one place: its file.
  */
 import * as path from "path";
@@ -46,9 +46,16 @@ export function stacksIn(role: StackRole, dir: string): CommittedStack[] {
   }));
 }
 
-/** Every committed jump-account and target-account stack: the jump stacks first. */
+/**
+ * Every committed stack in deploy order: the jump stacks, the target stacks, then the
+ * identity-center stacks (their permission sets reference the boundary the target stacks create).
+ */
 export function committedStacks(root = REPO_ROOT): CommittedStack[] {
-  return [...stacksIn("jump", path.join(root, "jump-account")), ...stacksIn("target", path.join(root, "target-account"))];
+  return [
+    ...stacksIn("jump", path.join(root, "jump-account")),
+    ...stacksIn("target", path.join(root, "target-account")),
+    ...stacksIn("identity-center", path.join(root, "identity-center")),
+  ];
 }
 
 /** The stack's AWS account: its `aws:allowedAccountIds` entry (the loaders require exactly one). */

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { parseJumpConfig, parseTargetConfig, type RawConfig } from "@jumpenv/shared";
+import { parseIdentityCenterConfig, parseJumpConfig, parseTargetConfig, type RawConfig } from "@jumpenv/shared";
 import { parseGovernanceConfig } from "../governance/config";
 import { readPolicyPackManifest } from "../governance/pack";
 import { committedStacks } from "../governance/stacks";
@@ -159,7 +159,11 @@ function stackFiles(): { dir: string; project: string; file: string; load: (raw:
       project: s.project,
       file: s.file,
       load: (raw, stack) =>
-        s.role === "jump" ? parseJumpConfig(raw, { project: s.project, stack }) : parseTargetConfig(raw, { project: s.project, stack }),
+        s.role === "jump"
+          ? parseJumpConfig(raw, { project: s.project, stack })
+          : s.role === "identity-center"
+            ? parseIdentityCenterConfig(raw, { project: s.project, stack })
+            : parseTargetConfig(raw, { project: s.project, stack }),
     });
   }
   for (const f of fs.readdirSync(REPO_ROOT).filter((f) => /^Pulumi\..+\.ya?ml$/.test(f))) {

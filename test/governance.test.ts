@@ -83,11 +83,12 @@ describe("governance project: org-wide enforcement of the policy pack", () => {
     assert.equal(run.resources.length, 1 + groups.length, "registers nothing but the component and its groups");
   });
 
-  it("puts every committed jump-account and target-account stack in exactly one group, and nothing else", () => {
+  it("puts every committed jump-account, target-account and identity-center stack in exactly one group, and nothing else", () => {
     const enforced = groupsOf(run)
       .flatMap((g) => g.props.stacks.map((s) => `${s.routingProject}/${s.name}`))
       .sort();
-    const committed = [...stackFilesIn(path.join(REPO_ROOT, "jump-account")), ...stackFilesIn(path.join(REPO_ROOT, "target-account"))]
+    const committed = ["jump-account", "target-account", "identity-center"]
+      .flatMap((dir) => stackFilesIn(path.join(REPO_ROOT, dir)))
       .map((s) => `${s.project}/${s.stack}`)
       .sort();
     assert.deepEqual(enforced, committed);
@@ -220,7 +221,8 @@ describe("governance: pack config per stack, and policy groups", () => {
   const policies = loadPackPolicies();
   const manifest = readPolicyPackManifest();
   const base = readBaseConfig();
-  const stacks = committedStacks();
+  // The committed jump and target stacks (the cases below are about target boundaries).
+  const stacks = committedStacks().filter((s) => s.role !== "identity-center");
 
   function targetStack(stack: string, extra: Record<string, string>): CommittedStack {
     const sandbox = stacks.find((s) => s.stack === "sandbox")!;

@@ -147,6 +147,7 @@ export function packBuildProblems(wf: Workflow): string[] {
 export const STACKS_SOURCE: Readonly<Record<string, string>> = {
   "jump-account": "${{ needs.plan.outputs.jump }}",
   "target-account": "${{ matrix.stacks }}",
+  "identity-center": "${{ needs.plan.outputs.identity-center }}",
   ".": "${{ needs.plan.outputs.governance-stacks }}",
 };
 export const TARGET_MATRIX = "${{ fromJSON(needs.plan.outputs.target-matrix) }}";
@@ -186,8 +187,17 @@ export function stackSourceProblems(wf: Workflow): string[] {
   return problems;
 }
 
-/** Every job that deploys a target stack runs after (directly or through others) a job that deploys the jump stack. */
-export function deployOrderProblems(wf: Workflow, jumpDir = "jump-account", targetDir = "target-account"): string[] {
+/**
+ * Every job that deploys a target stack runs after (directly or through others) a job that deploys
+ * the jump stack, and every job that deploys an identity-center stack after the target stacks' job
+ * (its permission sets reference the boundary the target stacks create).
+ */
+export function deployOrderProblems(
+  wf: Workflow,
+  jumpDir = "jump-account",
+  targetDir = "target-account",
+  identityCenterDir = "identity-center",
+): string[] {
   const problems: string[] = [];
   const ups = pulumiOperations(wf).filter((op) => op.command === "up" || op.command === "update");
   const jumpJobs = new Set(ups.filter((op) => op.workDir === jumpDir).map((op) => op.job));
@@ -207,6 +217,13 @@ export function deployOrderProblems(wf: Workflow, jumpDir = "jump-account", targ
     if (jumpJobs.has(t)) problems.push(`job ${t} deploys the jump and target stacks in one job`);
     else if (![...jumpJobs].some((j) => ancestors(t).has(j)))
       problems.push(`job ${t} deploys target stacks without needing the jump stack's job (${[...jumpJobs].join(", ")})`);
+  }
+  const identityCenterJobs = new Set(ups.filter((op) => op.workDir === identityCenterDir).map((op) => op.job));
+  if (identityCenterJobs.size === 0) problems.push(`no job runs pulumi up in ${identityCenterDir}`);
+  for (const i of identityCenterJobs) {
+    if (targetJobs.has(i)) problems.push(`job ${i} deploys the target and identity-center stacks in one job`);
+    else if (![...targetJobs].some((t) => ancestors(i).has(t)))
+      problems.push(`job ${i} deploys identity-center stacks without needing the target stacks' job (${[...targetJobs].join(", ")})`);
   }
   return problems;
 }

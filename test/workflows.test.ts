@@ -69,10 +69,10 @@ describe("GitHub workflows", () => {
       assert.ok(at(/^npm test$/) < at(/^npm start$/), "npm start must follow npm test");
     });
 
-    it("previews the jump stack, the target shards and the governance stacks, only pulumi preview", () => {
+    it("previews the jump stack, the target shards, the identity-center and governance stacks, only pulumi preview", () => {
       const ops = pulumiOperations(preview);
       for (const op of ops) assert.equal(op.command, "preview", `${op.job} runs pulumi ${op.command} in a pull request`);
-      assert.deepEqual([...new Set(ops.map((op) => op.workDir))].sort(), [".", "jump-account", "target-account"]);
+      assert.deepEqual([...new Set(ops.map((op) => op.workDir))].sort(), [".", "identity-center", "jump-account", "target-account"]);
       assert.deepEqual(stackSourceProblems(preview), []);
     });
 
@@ -82,7 +82,7 @@ describe("GitHub workflows", () => {
       assert.match(plan, /--trusted \$\{\{ github.event.pull_request.head.repo.full_name == github.repository \}\}/);
       assert.match(plan, /--cloud \$\{\{ vars.PULUMI_BACKEND_URL == '' \}\}/);
       assert.ok(runLines(preview, "plan").some((l) => /^git diff --name-only "\$BASE\.\.\.HEAD"/.test(l)));
-      for (const job of ["preview-jump", "preview-targets", "preview-governance"])
+      for (const job of ["preview-jump", "preview-targets", "preview-identity-center", "preview-governance"])
         assert.equal(preview.jobs[job].if, `contains(fromJSON(needs.plan.outputs.expect), '${job}')`, job);
     });
 
@@ -95,7 +95,13 @@ describe("GitHub workflows", () => {
       const run = runLines(preview, "report").join("\n");
       assert.match(run, /gh api --paginate "repos\/\$GITHUB_REPOSITORY\/issues\/\$PR\/comments"/);
       assert.match(run, /gh api -X PATCH "repos\/\$GITHUB_REPOSITORY\/issues\/comments\/\$id"/);
-      assert.deepEqual(needsOf(preview.jobs.report).sort(), ["plan", "preview-governance", "preview-jump", "preview-targets"]);
+      assert.deepEqual(needsOf(preview.jobs.report).sort(), [
+        "plan",
+        "preview-governance",
+        "preview-identity-center",
+        "preview-jump",
+        "preview-targets",
+      ]);
       assert.match(preview.jobs.report.if!, /^always\(\) && needs.plan.result == 'success'/);
       for (const w of workflows)
         for (const j of Object.values(w.doc.jobs)) for (const s of j.steps ?? []) assert.equal(s.with?.["comment-on-pr"], undefined);
@@ -112,12 +118,12 @@ describe("GitHub workflows", () => {
       assert.deepEqual((deploy.on!.push as { branches: string[] }).branches, ["main"]);
     });
 
-    it("runs pulumi up for every planned stack, jump first, then the target shards (needs:)", () => {
+    it("runs pulumi up for every planned stack, jump first, then the target shards, then identity-center (needs:)", () => {
       const ops = pulumiOperations(deploy);
       for (const op of ops) assert.equal(op.command, "up");
       assert.deepEqual(stackSourceProblems(deploy), []);
       assert.deepEqual(deployOrderProblems(deploy), []);
-      assert.deepEqual([...new Set(ops.map((op) => op.workDir))].sort(), ["jump-account", "target-account"]);
+      assert.deepEqual([...new Set(ops.map((op) => op.workDir))].sort(), ["identity-center", "jump-account", "target-account"]);
       assert.match(deploy.jobs.plan.steps!.find((s) => s.id === "plan")!.run!, /--workflow deploy >> "\$GITHUB_OUTPUT"$/);
     });
 
@@ -244,6 +250,18 @@ describe("GitHub workflows", () => {
       assert.match(deployOrderProblems(broken).join("\n"), /up-targets deploys target stacks without needing the jump stack's job/);
     });
 
+    it("identity-center stacks deployed without waiting for the target stacks, or not deployed at all", () => {
+      const early = clone(deploy);
+      early.jobs["up-identity-center"].needs = ["plan", "up-jump"];
+      assert.match(
+        deployOrderProblems(early).join("\n"),
+        /up-identity-center deploys identity-center stacks without needing the target stacks' job \(up-targets\)/,
+      );
+      const missing = clone(deploy);
+      delete missing.jobs["up-identity-center"];
+      assert.match(deployOrderProblems(missing).join("\n"), /no job runs pulumi up in identity-center/);
+    });
+
     it("long-lived keys, a missing id-token permission, a role not from the stack's account, the deploy role in a preview", () => {
       assert.match(
         awsAccessProblems(deploy, "aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}", SCRIPT).join("\n"),
@@ -337,19 +355,80 @@ describe("CI plan: which stacks a run previews or deploys", () => {
     });
   }
 
+  it("identity-center stack files: a changed one is previewed, a removed one previews nothing, and a push runs them after the targets", () => {
+    const withIdentityCenter = [
+      ...stacks.filter((s) => s.role !== "identity-center"),
+      {
+        role: "identity-center" as const,
+        dir: "identity-center",
+        project: "identity-center",
+        stack: "org",
+        file: path.join(REPO_ROOT, "identity-center", "Pulumi.org.yaml"),
+        config: {},
+      },
+    ];
+    const changed = planStacks(withIdentityCenter, ["identity-center/Pulumi.org.yaml"], ["org"]);
+    assert.deepEqual([changed.jump, changed.targets, changed.identityCenter, changed.governance], [[], [], ["org"], true]);
+    assert.deepEqual(expectedJobs("preview", changed, { trusted: true, cloud: true }), [
+      "plan",
+      "offline",
+      "preview-identity-center",
+      "preview-governance",
+      "report",
+    ]);
+    const removed = planStacks(withIdentityCenter, ["identity-center/Pulumi.gone.yaml"]);
+    assert.deepEqual([removed.identityCenter, removed.targets, removed.jump], [[], [], []]);
+    assert.match(planStacks(withIdentityCenter, ["identity-center/identity-center.ts"]).reason, /shared by every stack/);
+    const push = planStacks(withIdentityCenter);
+    assert.deepEqual(push.identityCenter, ["org"]);
+    assert.deepEqual(expectedJobs("deploy", push, { trusted: true, cloud: true }), [
+      "plan",
+      "test",
+      "up-jump",
+      "up-targets",
+      "up-identity-center",
+    ]);
+    assert.match(githubOutputs(push), /^identity-center=org$/m);
+  });
+
+  it("a committed identity-center stack file is found as the CLI reads it", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "ci-ic-"));
+    try {
+      for (const f of ["Pulumi.yaml", "jump-account/Pulumi.yaml", "target-account/Pulumi.yaml", "identity-center/Pulumi.yaml"]) {
+        fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+        fs.copyFileSync(path.join(REPO_ROOT, f), path.join(root, f));
+      }
+      fs.copyFileSync(
+        path.join(REPO_ROOT, "examples", "identity-center", "identity-center", "Pulumi.org.yaml"),
+        path.join(root, "identity-center", "Pulumi.org.yaml"),
+      );
+      assert.deepEqual(planCommitted(undefined, root).identityCenter, ["org"]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it("the jobs a run must finish: none that cannot reach AWS from a fork, no governance without Pulumi Cloud", () => {
     const plan = planCommitted();
+    const identityCenter = plan.identityCenter.length > 0 ? ["preview-identity-center"] : [];
     assert.deepEqual(expectedJobs("preview", plan, { trusted: true, cloud: true }), [
       "plan",
       "offline",
       "preview-jump",
       "preview-targets",
+      ...identityCenter,
       "preview-governance",
       "report",
     ]);
     assert.deepEqual(expectedJobs("preview", plan, { trusted: false, cloud: true }), ["plan", "offline"]);
     assert.ok(!expectedJobs("preview", plan, { trusted: true, cloud: false }).includes("preview-governance"));
-    assert.deepEqual(expectedJobs("deploy", plan, { trusted: true, cloud: true }), ["plan", "test", "up-jump", "up-targets"]);
+    assert.deepEqual(expectedJobs("deploy", plan, { trusted: true, cloud: true }), [
+      "plan",
+      "test",
+      "up-jump",
+      "up-targets",
+      ...(plan.identityCenter.length > 0 ? ["up-identity-center"] : []),
+    ]);
   });
 
   it("every expected job id is a job of its workflow", () => {
