@@ -92,6 +92,19 @@ describe("self-service profiles, evaluated with the request context AWS sends", 
     }
   });
 
+  describe("someone holding a stolen long-term access key turns it into other credentials", () => {
+    const FEDERATED = `arn:aws:sts::${J}:federated-user/alice`;
+    it("seed (the article's known gap): sts:GetFederationToken (a console session without MFA) is allowed once a group grants it", async () => {
+      assert.equal((await decide("seed", ACCESS_KEY, "sts:GetFederationToken", FEDERATED, "later-grant")).decision, "Allowed");
+    });
+    it("hardened: sts:GetFederationToken is denied whatever a group grants", async () => {
+      assert.deepEqual(await decide("hardened", ACCESS_KEY, "sts:GetFederationToken", FEDERATED, "later-grant"), {
+        decision: "ExplicitlyDenied",
+        sid: "BlockMostAccessUnlessSignedInWithMFA",
+      });
+    });
+  });
+
   describe("the Jump group's sts:AssumeRole allow", () => {
     for (const [how, c] of [
       ["console without MFA", CONSOLE_NO_MFA],
