@@ -274,15 +274,18 @@ export const SAML_PROVIDER_ACTIONS = [
  * these requests names the roles that trust it, so only providers created as delegated may change.
  */
 export const IDENTITY_PROVIDER_CHANGE_ACTIONS = [
-  "iam:AddClientIDToOpenIDConnectProvider",
-  "iam:RemoveClientIDFromOpenIDConnectProvider",
+  // Add and Remove ClientID; Tag and Untag (patterns, to keep the boundary within the quota).
+  "iam:*ClientID*",
   "iam:UpdateOpenIDConnectProviderThumbprint",
   "iam:DeleteOpenIDConnectProvider",
-  "iam:TagOpenIDConnectProvider",
-  "iam:UntagOpenIDConnectProvider",
+  "iam:*agOpenIDConnectProvider",
   "rolesanywhere:Update*",
   "rolesanywhere:Enable*",
   "rolesanywhere:Delete*",
+  // DisableCrl makes revoked certificates valid again; PutAttributeMapping changes which
+  // certificate fields become the session tags that trust policies read.
+  "rolesanywhere:Disable*",
+  "rolesanywhere:Put*",
   "rolesanywhere:TagResource",
   "rolesanywhere:UntagResource",
 ];
@@ -315,6 +318,13 @@ export const ACCOUNT_AND_ORGANIZATION_ACTIONS = [
   // password reset), and root sessions in them (a root password, or deleting a bucket policy).
   "account:*PrimaryEmailUpdate",
   "sts:AssumeRoot",
+  // Where the account is IAM Identity Center's delegated administrator: assigning or rewriting
+  // permission sets (every Attach, Put, Delete, Provision ...PermissionSet), and group membership
+  // or the email address of Identity Center users, reach every member account.
+  "sso:*AccountAssignment",
+  "sso:*PermissionSet",
+  "identitystore:*GroupMembership",
+  "identitystore:UpdateUser",
 ];
 
 /** Role actions that carry tags in the request: a bounded role must not carry a reserved key. */

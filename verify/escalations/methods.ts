@@ -745,6 +745,36 @@ export const METHODS: readonly Method[] = [
     blockedBy: S.providerChanges,
   },
   {
+    id: "roles-anywhere-disable-crl",
+    title:
+      "Disable the certificate revocation list of an IAM Roles Anywhere trust anchor, so a revoked certificate the attacker kept works again",
+    category: "federation",
+    sources: [aws("https://docs.aws.amazon.com/rolesanywhere/latest/APIReference/API_DisableCrl.html")],
+    steps: [
+      {
+        action: "rolesanywhere:DisableCrl",
+        resource: (s) => `arn:aws:rolesanywhere:${s.region}:${s.accountId}:crl/11111111-2222-3333-4444-555555555555`,
+      },
+    ],
+    expected: closedByHardened,
+    blockedBy: S.providerChanges,
+  },
+  {
+    id: "roles-anywhere-attribute-mapping",
+    title:
+      "Change which certificate fields an IAM Roles Anywhere profile maps to session tags, so a tag-based trust or deny reads other values",
+    category: "tags that ABAC trusts",
+    sources: [aws("https://docs.aws.amazon.com/rolesanywhere/latest/APIReference/API_PutAttributeMapping.html")],
+    steps: [
+      {
+        action: "rolesanywhere:PutAttributeMapping",
+        resource: (s) => `arn:aws:rolesanywhere:${s.region}:${s.accountId}:profile/11111111-2222-3333-4444-555555555555`,
+      },
+    ],
+    expected: closedByHardened,
+    blockedBy: S.providerChanges,
+  },
+  {
     id: "roles-anywhere-rogue-anchor",
     title: "Create an IAM Roles Anywhere trust anchor of the attacker's CA without marking it delegated",
     category: "federation",
@@ -886,6 +916,48 @@ export const METHODS: readonly Method[] = [
       aws("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html"),
     ],
     steps: [{ action: "sts:AssumeRoot", resource: (s) => `arn:aws:iam::${s.accountId}:root` }],
+    expected: closedByHardened,
+    blockedBy: S.account,
+  },
+  {
+    id: "identity-center-assignment",
+    title: "Assign a permission set to oneself in any member account (the account is IAM Identity Center's delegated administrator)",
+    category: "account and organisation",
+    sources: [
+      aws("https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreateAccountAssignment.html"),
+      aws("https://docs.aws.amazon.com/singlesignon/latest/userguide/delegated-admin.html"),
+    ],
+    steps: [{ action: "sso:CreateAccountAssignment", resource: () => "arn:aws:sso:::instance/ssoins-1111111111111111" }],
+    expected: closedByHardened,
+    blockedBy: S.account,
+  },
+  {
+    id: "identity-center-permission-set-edit",
+    title:
+      "Rewrite a permission set already assigned to oneself (inline policy, then provision), where the account is IAM Identity Center's delegated administrator",
+    category: "account and organisation",
+    sources: [aws("https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_PutInlinePolicyToPermissionSet.html")],
+    steps: [
+      {
+        action: "sso:PutInlinePolicyToPermissionSet",
+        resource: () => "arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-1111111111111111",
+      },
+    ],
+    expected: closedByHardened,
+    blockedBy: S.account,
+  },
+  {
+    id: "identity-store-group-membership",
+    title:
+      "Add oneself to an Identity Center group that holds administrator assignments (the account is IAM Identity Center's delegated administrator)",
+    category: "account and organisation",
+    sources: [aws("https://docs.aws.amazon.com/singleSignOn/latest/IdentityStoreAPIReference/API_CreateGroupMembership.html")],
+    steps: [
+      {
+        action: "identitystore:CreateGroupMembership",
+        resource: (s) => `arn:aws:identitystore::${s.accountId}:identitystore/d-1111111111`,
+      },
+    ],
     expected: closedByHardened,
     blockedBy: S.account,
   },

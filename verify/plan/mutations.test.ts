@@ -107,7 +107,7 @@ describe("mutated environments fail the matching guarantee", () => {
     assert.equal(code, 1);
     assert.match(
       out,
-      /✘ target-account\/sandbox \(hardened\) +67 blocked, 11 residual, 3 open; 10\/10 delegated tasks work\n +✘ escalation edit-restricted-role-trust is open/,
+      /✘ target-account\/sandbox \(hardened\) +72 blocked, 11 residual, 3 open; 10\/10 delegated tasks work\n +✘ escalation edit-restricted-role-trust is open/,
     );
   });
 
