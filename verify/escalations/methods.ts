@@ -915,6 +915,8 @@ export const METHODS: readonly Method[] = [
       aws("https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html"),
       aws("https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user-privileged-task.html"),
     ],
+    // AssumeRoot consults no resource policy of the member account, only the caller's policies:
+    // the step names this account's root so the evaluator does not look for a cross-account allow.
     steps: [{ action: "sts:AssumeRoot", resource: (s) => `arn:aws:iam::${s.accountId}:root` }],
     expected: closedByHardened,
     blockedBy: S.account,
