@@ -10,6 +10,11 @@ export const accountId = z
   .regex(ACCOUNT_ID, { error: "expected a 12-digit AWS account id" })
   .describe("12-digit AWS account id (quote it in YAML).");
 
+/** A target account's short alias (profile names, switch-role labels, resource names). */
+export const accountAlias = z.string({ error: "expected a short account alias (string)" }).regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+  error: "expected a short account alias: lower-case letters, digits and -, at most 63 characters",
+});
+
 function iamName(kind: string, max: number) {
   return z
     .string({ error: `expected an IAM ${kind} name (string)` })
@@ -115,12 +120,7 @@ export const roleSchema = z
 export const targetSchema = z
   .object({
     accountId,
-    name: z
-      .string({ error: "expected a short account alias (string)" })
-      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
-        error: "expected a short account alias: lower-case letters, digits and -, at most 63 characters",
-      })
-      .describe("Short alias of the account, used in CLI profile names and switch-role labels."),
+    name: accountAlias.describe("Short alias of the account, used in CLI profile names and switch-role labels."),
     roles: z
       .array(roleSchema)
       .min(1, { error: "expected at least one role in each target account" })

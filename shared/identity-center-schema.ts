@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { ADMINISTRATOR_ACCESS_ARN } from "./iam-limits";
-import { STACK_NAME, accountId, managedPolicyArn, targetConfigSchema } from "./config-schema";
+import { STACK_NAME, accountAlias, accountId, managedPolicyArn, targetConfigSchema } from "./config-schema";
 
 /** Identity Center's own limits (IAM Identity Center API reference: CreatePermissionSet, CreateAccountAssignment). */
 export const IDENTITY_CENTER_LIMITS = {
@@ -98,12 +98,7 @@ export const assignmentSchema = z
 export const identityCenterTargetSchema = z
   .object({
     accountId,
-    name: z
-      .string({ error: "expected a short account alias (string)" })
-      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
-        error: "expected a short account alias: lower-case letters, digits and -, at most 63 characters",
-      })
-      .describe("Short alias of the account."),
+    name: accountAlias.describe("Short alias of the account."),
     targetStack: STACK_NAME.describe(
       "The account's target-account stack (<organization>/target-account/<stack>): it creates the boundary the permission sets reference.",
     ),
