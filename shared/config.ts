@@ -388,7 +388,7 @@ function requiredKeys(schema: z.ZodObject, project: string): string[] {
 }
 
 /** Checks every AWS stack makes before its project's own keys: an empty file, the provider's keys, the region, the account. */
-export function stackProblems(raw: RawConfig, id: StackIdentity, schema: z.ZodObject, problems: string[]): string | undefined {
+function stackProblems(raw: RawConfig, id: StackIdentity, schema: z.ZodObject, problems: string[]): string | undefined {
   if (Object.keys(raw).length === 0) {
     problems.push(
       `stack "${id.stack}": the stack file sets no config; expected at least ${[REGION_KEY, ALLOWED_ACCOUNTS_KEY, ...requiredKeys(schema, id.project)].join(", ")}`,
@@ -400,27 +400,35 @@ export function stackProblems(raw: RawConfig, id: StackIdentity, schema: z.ZodOb
   return accountIdOf(raw, id, problems);
 }
 
-/** Pure: parse a jump-account stack's raw config (as the CLI passes it) into `JumpConfig`. */
-export function parseJumpConfig(raw: RawConfig, id: StackIdentity): JumpConfig {
+/**
+ * Pure: parse one stack's raw config (as the CLI passes it) with its project's schema, then the
+ * checks across keys; every problem is collected before the one ConfigError is thrown.
+ */
+export function parseStackConfig<Settings, Config extends Settings & { readonly accountId: string }>(
+  schema: z.ZodObject,
+  raw: RawConfig,
+  id: StackIdentity,
+  crossCheck: (cfg: Config, id: StackIdentity, problems: string[]) => void = () => {},
+): Config {
   const problems: string[] = [];
-  const accountId = stackProblems(raw, id, jumpConfigSchema, problems);
+  const accountId = stackProblems(raw, id, schema, problems);
   if (problems.length > 0 && Object.keys(raw).length === 0) fail(problems);
-  const settings = parseNamespace(jumpConfigSchema, raw, id, problems);
+  const settings = parseNamespace(schema, raw, id, problems);
   if (!settings || !accountId || problems.length > 0) fail(problems);
-  const cfg: JumpConfig = { ...(settings as JumpSettings), accountId };
-  crossCheckJump(cfg, id, problems);
+  const cfg = { ...(settings as Settings), accountId } as Config;
+  crossCheck(cfg, id, problems);
   if (problems.length > 0) fail(problems);
   return cfg;
 }
 
+/** Pure: parse a jump-account stack's raw config into `JumpConfig`. */
+export function parseJumpConfig(raw: RawConfig, id: StackIdentity): JumpConfig {
+  return parseStackConfig<JumpSettings, JumpConfig>(jumpConfigSchema, raw, id, crossCheckJump);
+}
+
 /** Pure: parse a target-account stack's raw config into `TargetConfig`. */
 export function parseTargetConfig(raw: RawConfig, id: StackIdentity): TargetConfig {
-  const problems: string[] = [];
-  const accountId = stackProblems(raw, id, targetConfigSchema, problems);
-  if (problems.length > 0 && Object.keys(raw).length === 0) fail(problems);
-  const settings = parseNamespace(targetConfigSchema, raw, id, problems);
-  if (!settings || !accountId || problems.length > 0) fail(problems);
-  return { ...(settings as TargetSettings), accountId };
+  return parseStackConfig<TargetSettings, TargetConfig>(targetConfigSchema, raw, id);
 }
 
 function currentStack(): { raw: RawConfig; id: StackIdentity } {

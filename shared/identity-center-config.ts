@@ -4,7 +4,7 @@
  */
 import type { z } from "zod";
 import * as pulumi from "@pulumi/pulumi";
-import { duplicates, fail, parseNamespace, problem, stackProblems, type RawConfig, type StackIdentity } from "./config";
+import { duplicates, parseStackConfig, problem, type RawConfig, type StackIdentity } from "./config";
 import { identityCenterConfigSchema } from "./identity-center-schema";
 
 type DeepReadonly<T> = T extends (infer U)[]
@@ -72,15 +72,7 @@ function crossCheck(cfg: IdentityCenterConfig, id: StackIdentity, problems: stri
 
 /** Pure: parse an identity-center stack's raw config into `IdentityCenterConfig`. */
 export function parseIdentityCenterConfig(raw: RawConfig, id: StackIdentity): IdentityCenterConfig {
-  const problems: string[] = [];
-  const accountId = stackProblems(raw, id, identityCenterConfigSchema, problems);
-  if (problems.length > 0 && Object.keys(raw).length === 0) fail(problems);
-  const settings = parseNamespace(identityCenterConfigSchema, raw, id, problems);
-  if (!settings || !accountId || problems.length > 0) fail(problems);
-  const cfg: IdentityCenterConfig = { ...(settings as IdentityCenterSettings), accountId };
-  crossCheck(cfg, id, problems);
-  if (problems.length > 0) fail(problems);
-  return cfg;
+  return parseStackConfig<IdentityCenterSettings, IdentityCenterConfig>(identityCenterConfigSchema, raw, id, crossCheck);
 }
 
 /** Load and validate the running identity-center stack's config. */
