@@ -41,13 +41,27 @@ export interface Timed {
   readonly stderr: string;
 }
 
-/** Run a command to completion and time it (wall clock). */
-export function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Timed {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(command, args, { cwd: REPO_ROOT, env, encoding: "utf8", maxBuffer: 1024 ** 3 });
-  const seconds = Number(process.hrtime.bigint() - t) / 1e9;
-  if (r.error) throw r.error;
-  return { seconds, status: r.status, stdout: r.stdout, stderr: r.stderr };
+/**
+ * Run a command to completion and time it (wall clock). With `stdoutFile`, its stdout goes to that
+ * file instead of this process's memory (a 1,000 x 1,000 `--json` document is hundreds of MB).
+ */
+export function timed(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, stdoutFile?: string): Timed {
+  const fd = stdoutFile === undefined ? undefined : fs.openSync(stdoutFile, "w");
+  try {
+    const t = process.hrtime.bigint();
+    const r = spawnSync(command, args, {
+      cwd: REPO_ROOT,
+      env,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 ** 2,
+      stdio: ["ignore", fd ?? "pipe", "pipe"],
+    });
+    const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+    if (r.error) throw r.error;
+    return { seconds, status: r.status, stdout: r.stdout ?? "", stderr: r.stderr };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 /**
@@ -79,14 +93,14 @@ interface Trace {
 }
 
 /** `npm start --silent -- ...args` with the tracer preloaded: its run, the packages it loaded and its peak memory. */
-export function tracedStart(args: readonly string[]): Timed & Trace {
+export function tracedStart(args: readonly string[], stdoutFile?: string): Timed & Trace {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jumpenv-trace-"));
   try {
     const tracer = path.join(dir, "tracer.js");
     const out = path.join(dir, "trace.json");
     fs.writeFileSync(tracer, TRACER);
     const env = { ...process.env, JUMPENV_TRACE: out, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${tracer}`.trim() };
-    const run = timed("npm", ["start", "--silent", "--", ...args], env);
+    const run = timed("npm", ["start", "--silent", "--", ...args], env, stdoutFile);
     if (!fs.existsSync(out)) throw new Error(`npm start ${args.join(" ")} left no trace (exit ${run.status}): ${run.stderr.trim()}`);
     return { ...run, ...(JSON.parse(fs.readFileSync(out, "utf8")) as Trace) };
   } finally {
@@ -145,7 +159,9 @@ export function scaleRuns(accounts = 1000, users = 1000): { text: ScaleRun; json
     const text = tracedStart(["--env", dir]);
     const timing = /^Time: .*?([\d,]+) checks evaluated at ([\d,]+) checks\/s/m.exec(text.stdout);
     const summary = /^(OK|FAILED): .*$/m.exec(text.stdout)?.[0] ?? text.stderr.trim().split("\n")[0];
-    const json = tracedStart(["--json", "--env", dir]);
+    const document = path.join(dir, "plan.json");
+    const json = tracedStart(["--json", "--env", dir], document);
+    const bytes = fs.statSync(document).size;
     return {
       text: {
         seconds: text.seconds,
@@ -154,7 +170,12 @@ export function scaleRuns(accounts = 1000, users = 1000): { text: ScaleRun; json
         summary,
         ...(timing ? { checksPerSecond: Number(timing[2].replace(/,/g, "")) } : {}),
       },
-      json: { seconds: json.seconds, maxRssBytes: json.maxRssBytes, status: json.status, summary: `${json.stdout.length} bytes of JSON` },
+      json: {
+        seconds: json.seconds,
+        maxRssBytes: json.maxRssBytes,
+        status: json.status,
+        summary: `${Math.round(bytes / 1024 ** 2)} MB of JSON`,
+      },
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
