@@ -9,7 +9,8 @@ import { AWS_PROVIDER_KEYS, AWS_REGIONS } from "./aws-provider";
 import { ACCOUNT_ID } from "./iam-limits";
 import { jumpConfigSchema, targetConfigSchema } from "./config-schema";
 
-type DeepReadonly<T> = T extends (infer U)[]
+/** A validated config is read-only all the way down. */
+export type DeepReadonly<T> = T extends (infer U)[]
   ? readonly DeepReadonly<U>[]
   : T extends object
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }

@@ -4,14 +4,8 @@
  */
 import type { z } from "zod";
 import * as pulumi from "@pulumi/pulumi";
-import { duplicates, parseStackConfig, problem, type RawConfig, type StackIdentity } from "./config";
+import { duplicates, parseStackConfig, problem, type DeepReadonly, type RawConfig, type StackIdentity } from "./config";
 import { identityCenterConfigSchema } from "./identity-center-schema";
-
-type DeepReadonly<T> = T extends (infer U)[]
-  ? readonly DeepReadonly<U>[]
-  : T extends object
-    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
-    : T;
 
 export type IdentityCenterSettings = DeepReadonly<z.output<typeof identityCenterConfigSchema>>;
 export type PermissionSetSettings = IdentityCenterSettings["permissionSets"][number];
