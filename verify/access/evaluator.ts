@@ -25,6 +25,7 @@ import {
   type ValidatedPolicy,
 } from "@cloud-copilot/iam-policy";
 import { documentActionProblems } from "./iam-catalogue";
+import "./simulator-caches";
 
 export type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 

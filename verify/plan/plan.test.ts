@@ -8,6 +8,7 @@ import { changeResource } from "../harness/mutate";
 import { generateEnvironment, writeEnvironment } from "../harness/generate";
 import { main, parseArgs, planAndProve, UsageError, type PlanOptions } from "./plan";
 import { toJson, type PlanJson } from "./report";
+import { useSimulatorCaches } from "../access/simulator-caches";
 
 /** `npm start` as a user runs it (`--silent`: npm prints its own banner on stdout otherwise). */
 function npmStart(args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -135,6 +136,25 @@ describe("npm start (verify/plan/plan.ts)", () => {
     );
     assert.equal(code, 1);
     assert.equal(writes.join(""), `${JSON.stringify(toJson(whole), null, 2)}\n`);
+  });
+
+  it("the evaluator's caches change no verdict: --json with them off is byte for byte the same document", async () => {
+    // Denials, failures and sampling too: the mutated environment of the case above.
+    const mutate = (p: PlannedEnvironment) =>
+      changeResource(p, { stack: "seed-target", type: "aws:iam/role:Role", name: "test-restricted-admin-role" }, (props) => ({
+        ...props,
+        permissionsBoundary: undefined,
+      }));
+    for (const opts of [{ now }, { now, mutate, sampleAbovePairs: 1, usersPerRole: 1 }] as PlanOptions[]) {
+      const cachedDoc = JSON.stringify(toJson(await planAndProve(loadEnvironment(), opts)), null, 2);
+      useSimulatorCaches(false);
+      try {
+        const uncachedDoc = JSON.stringify(toJson(await planAndProve(loadEnvironment(), opts)), null, 2);
+        assert.equal(cachedDoc, uncachedDoc);
+      } finally {
+        useSimulatorCaches(true);
+      }
+    }
   });
 
   it("--env DIR with a bad config value exits 2 with one line naming the stack, key and value, and no stack trace", () => {

@@ -1,0 +1,76 @@
+/**
+ * Memoises two pure functions inside the IAM evaluator, which recomputes them on every request:
+ *
+ * - `getResourceTypesForAction(service, action, resource)`: the resource types an action's
+ *   resource ARN matches, found by intersecting pattern automata of the IAM action catalogue (a
+ *   static data set). The proof asks it for the same few actions on the same ARNs thousands of
+ *   times; it was about a sixth of `npm start`'s time at 100 accounts x 100 users.
+ * - `caseInsensitiveEquals` / `caseInsensitiveEndsWith` of the policy library: a
+ *   `localeCompare` per call (an ICU comparison), asked of the same few condition operator names
+ *   (`StringEquals`, `...IfExists`, `ForAnyValue`) on every statement of every request.
+ *
+ * Both answer from their arguments alone, so a cached answer is the answer: verdicts do not change
+ * (verify/plan/plan.test.ts compares a whole report with these caches and without them). The
+ * modules are reached by file, next to each package's entry point, because the packages export
+ * only their entry points; the callers read the functions through the module's exports object at
+ * each call, which is what makes replacing them effective. A version of the packages that moves or
+ * renames them fails here, loudly, instead of running uncached.
+ */
+import * as path from "path";
+
+type Fn = (...args: never[]) => unknown;
+
+function moduleOf(pkg: string, file: string, names: readonly string[]): Record<string, Fn> {
+  const m = require(path.join(path.dirname(require.resolve(pkg)), file)) as Record<string, Fn>;
+  for (const n of names)
+    if (typeof m[n] !== "function")
+      throw new Error(`${pkg}/${file} no longer exports ${n}: verify/access/simulator-caches.ts must follow the new version`);
+  return m;
+}
+
+const resourceTypes = moduleOf("@cloud-copilot/iam-simulate", "simulation_engine/resourceTypes.js", ["getResourceTypesForAction"]);
+const policyUtils = moduleOf("@cloud-copilot/iam-policy", "utils.js", ["caseInsensitiveEquals", "caseInsensitiveEndsWith"]);
+
+/** The uncached functions, for the test that compares verdicts with and without the caches. */
+const original = {
+  getResourceTypesForAction: resourceTypes.getResourceTypesForAction,
+  caseInsensitiveEquals: policyUtils.caseInsensitiveEquals,
+  caseInsensitiveEndsWith: policyUtils.caseInsensitiveEndsWith,
+};
+
+/**
+ * Past this many entries a cache starts again: at 1,000 accounts the resource ARNs number in the
+ * hundreds of thousands, and each is asked about a few times in a row (one role's checks), so a
+ * bounded cache keeps nearly every hit without holding every ARN.
+ */
+const MAX_ENTRIES = 50_000;
+
+function memoised<A extends string[], R>(fn: (...args: A) => R): (...args: A) => R {
+  let cache = new Map<string, R>();
+  return (...args: A) => {
+    const key = args.join("\0");
+    let r = cache.get(key);
+    if (r === undefined && !cache.has(key)) {
+      r = fn(...args);
+      if (cache.size >= MAX_ENTRIES) cache = new Map();
+      cache.set(key, r);
+    }
+    return r as R;
+  };
+}
+
+const cached = {
+  getResourceTypesForAction: memoised(original.getResourceTypesForAction as unknown as (...a: string[]) => unknown),
+  caseInsensitiveEquals: memoised(original.caseInsensitiveEquals as unknown as (...a: string[]) => unknown),
+  caseInsensitiveEndsWith: memoised(original.caseInsensitiveEndsWith as unknown as (...a: string[]) => unknown),
+};
+
+/** Turn the caches on (the default, set when this module loads) or off. */
+export function useSimulatorCaches(on: boolean): void {
+  const from = on ? cached : original;
+  resourceTypes.getResourceTypesForAction = from.getResourceTypesForAction as Fn;
+  policyUtils.caseInsensitiveEquals = from.caseInsensitiveEquals as Fn;
+  policyUtils.caseInsensitiveEndsWith = from.caseInsensitiveEndsWith as Fn;
+}
+
+useSimulatorCaches(true);
