@@ -157,6 +157,29 @@ describe("npm start (verify/plan/plan.ts)", () => {
     }
   });
 
+  it("checks evaluated on worker threads give the same document, in the same order, as on this thread", async () => {
+    const mutate = (p: PlannedEnvironment) =>
+      changeResource(p, { stack: "seed-target", type: "aws:iam/role:Role", name: "test-restricted-admin-role" }, (props) => ({
+        ...props,
+        permissionsBoundary: undefined,
+      }));
+    const dir = tempDir();
+    try {
+      writeEnvironment(dir, generateEnvironment({ accounts: 4, users: 9 }));
+      for (const [env, opts] of [
+        [loadEnvironment(), { now, mutate, sampleAbovePairs: 1, usersPerRole: 1 }],
+        [loadEnvironment(dir), { now }],
+      ] as const) {
+        const one = await planAndProve(env, { ...opts, workers: 0 });
+        const two = await planAndProve(env, { ...opts, workers: 2 });
+        assert.ok(one.checks.length > 50);
+        assert.equal(JSON.stringify(toJson(two), null, 2), JSON.stringify(toJson(one), null, 2));
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("--env DIR with a bad config value exits 2 with one line naming the stack, key and value, and no stack trace", () => {
     const dir = tempDir();
     try {

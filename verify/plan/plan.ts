@@ -36,6 +36,7 @@ import { trustSamplingSummary } from "../access/trust-sampling";
 import { documentFindings, stackLabel } from "../access/documents";
 import { accessModel, type PlannedStack } from "../access/access-model";
 import { check, withoutRequestDetails, type CheckResult } from "../access/proof";
+import { CheckPool, defaultWorkers } from "../access/parallel-proof";
 import {
   checkEnvironment,
   loadEnvironment,
@@ -141,6 +142,11 @@ export interface PlanOptions extends ProofOptions {
   readonly onViolationsKnown?: (stacks: readonly StackRun[], violations: readonly ViolationReport[]) => void;
   /** Each check, with its full request, as soon as it is evaluated (`--json` writes it then). */
   readonly onCheck?: (check: CheckResult) => void;
+  /**
+   * Worker threads that evaluate the proof's checks (0: this thread). Default: by the proof's size,
+   * verify/access/parallel-proof.ts `defaultWorkers`. The results are the same either way.
+   */
+  readonly workers?: number;
 }
 
 function accountOfFile(file: StackFile): string | undefined {
@@ -233,10 +239,29 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
     checks.push(keepRequests ? result : withoutRequestDetails(result));
   };
   let evaluateSeconds = 0;
-  for await (const batch of expectationBatches(model, opts)) {
+  const workers = opts.workers ?? defaultWorkers(model.targets.reduce((n, t) => n + t.roles.length, 0) + model.jump.users.length);
+  if (workers > 0) {
+    // Batches go to the workers in order and are recorded in that order; a few wait in line so
+    // that no worker idles while the next batch is built. Time here is the loop's wall time.
+    const pool = new CheckPool(workers);
     const e = process.hrtime.bigint();
-    for (const expectation of batch) record(await check(expectation));
+    try {
+      const inFlight: Promise<CheckResult[]>[] = [];
+      for await (const batch of expectationBatches(model, opts)) {
+        inFlight.push(pool.checkBatch(batch));
+        if (inFlight.length > 2 * workers) for (const result of await inFlight.shift()!) record(result);
+      }
+      for (const batch of inFlight) for (const result of await batch) record(result);
+    } finally {
+      await pool.close();
+    }
     evaluateSeconds += seconds(e);
+  } else {
+    for await (const batch of expectationBatches(model, opts)) {
+      const e = process.hrtime.bigint();
+      for (const expectation of batch) record(await check(expectation));
+      evaluateSeconds += seconds(e);
+    }
   }
   const sampling = trustSamplingSummary(model, opts);
 

@@ -1,0 +1,122 @@
+/**
+ * The access proof on every core: batches of checks go to worker threads (check-worker.ts), which
+ * evaluate them with the same `check` as the main thread, and the results come back in the order
+ * the batches were sent, so the report and `--json` are the same as a run on one thread.
+ *
+ * Documents cross to a worker once each: the first check that carries a policy document sends it
+ * under a number, the later ones send the number. A worker keeps the one object per number, so the
+ * evaluator's per-document validation and catalogue check run once per document and worker, as on
+ * the main thread. Workers load this repository's TypeScript through cli/typescript-hook.js, as the
+ * main process does.
+ */
+import * as os from "os";
+import * as path from "path";
+import { Worker } from "worker_threads";
+import type { NamedPolicy, OrgLevelPolicies, PolicySet, Verdict } from "./evaluator";
+import type { Expectation } from "./expectation";
+import type { CheckResult } from "./proof";
+
+/** A document as it crosses to a worker: its number (objects), or itself (a non-object, which the evaluator reports). */
+export type DocumentRef = { readonly ref: number } | { readonly value: unknown };
+/** An expectation whose policy documents are `DocumentRef`s. */
+export type WireExpectation = Expectation;
+export interface WireRequest {
+  readonly id: number;
+  /** Documents this worker has not been sent yet, by number. */
+  readonly documents: readonly (readonly [number, unknown])[];
+  readonly expectations: readonly WireExpectation[];
+}
+export interface WorkerAnswer {
+  readonly verdict: Verdict;
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const HOOK = path.join(REPO_ROOT, "cli", "typescript-hook.js");
+const WORKER = path.join(__dirname, "check-worker.ts");
+
+/**
+ * How many worker threads a proof of `batches` batches (one per target role, one per Jump user)
+ * gets by default: none below 200 (a few thousand checks: starting a worker loads the evaluator
+ * and its catalogue again, about half a second, more than a small proof takes), otherwise one per
+ * core up to 4 (the main thread builds the requests and writes the report meanwhile).
+ */
+export function defaultWorkers(batches: number): number {
+  const cores = os.availableParallelism();
+  return batches < 200 || cores < 2 ? 0 : Math.min(cores, 4);
+}
+
+interface Slot {
+  readonly worker: Worker;
+  readonly sent: Set<number>;
+  readonly pending: Map<number, { resolve: (a: WorkerAnswer[]) => void; reject: (e: Error) => void }>;
+}
+
+export class CheckPool {
+  private readonly slots: Slot[] = [];
+  private readonly documentIds = new WeakMap<object, number>();
+  private nextDocument = 1;
+  private nextRequest = 1;
+  private turn = 0;
+
+  constructor(workers: number) {
+    for (let i = 0; i < workers; i++) {
+      const worker = new Worker(`require(${JSON.stringify(HOOK)}); require(${JSON.stringify(WORKER)});`, { eval: true });
+      const slot: Slot = { worker, sent: new Set(), pending: new Map() };
+      worker.on("message", (m: { id: number; answers: WorkerAnswer[] }) => {
+        const p = slot.pending.get(m.id);
+        slot.pending.delete(m.id);
+        p?.resolve(m.answers);
+      });
+      const fail = (e: Error) => {
+        for (const p of slot.pending.values()) p.reject(e);
+        slot.pending.clear();
+      };
+      worker.on("error", fail);
+      worker.on("exit", (code) => {
+        if (slot.pending.size > 0) fail(new Error(`an access proof worker stopped (exit ${code}) before answering`));
+      });
+      this.slots.push(slot);
+    }
+  }
+
+  /** Evaluate one batch on the next worker; the results are in the batch's order. */
+  async checkBatch(batch: readonly Expectation[]): Promise<CheckResult[]> {
+    const slot = this.slots[this.turn++ % this.slots.length];
+    const documents: [number, unknown][] = [];
+    const wire = (p: NamedPolicy): NamedPolicy => {
+      const doc = p.document;
+      if (doc === null || typeof doc !== "object") return { name: p.name, document: { value: doc } };
+      let id = this.documentIds.get(doc);
+      if (id === undefined) {
+        id = this.nextDocument++;
+        this.documentIds.set(doc, id);
+      }
+      if (!slot.sent.has(id)) {
+        slot.sent.add(id);
+        documents.push([id, doc]);
+      }
+      return { name: p.name, document: { ref: id } };
+    };
+    const levels = (l: readonly OrgLevelPolicies[]) => l.map((x) => ({ orgIdentifier: x.orgIdentifier, policies: x.policies.map(wire) }));
+    const expectations = batch.map((e) => {
+      const p = e.request.policies;
+      const policies: { -readonly [K in keyof PolicySet]: PolicySet[K] } = { identity: p.identity.map(wire) };
+      for (const k of ["boundary", "session", "trust", "resource"] as const) if (p[k]) policies[k] = wire(p[k]);
+      if (p.scps) policies.scps = levels(p.scps);
+      if (p.rcps) policies.rcps = levels(p.rcps);
+      return { ...e, request: { ...e.request, policies } };
+    });
+    const id = this.nextRequest++;
+    const answers = await new Promise<WorkerAnswer[]>((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.postMessage({ id, documents, expectations } satisfies WireRequest);
+    });
+    return batch.map((expectation, i) => ({ expectation, ...answers[i] }));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}
