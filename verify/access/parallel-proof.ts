@@ -47,6 +47,8 @@ export function defaultWorkers(batches: number): number {
   return batches < 200 || cores < 2 ? 0 : Math.min(cores, 4);
 }
 
+const BATCHES_PER_TURN = 4;
+
 interface Slot {
   readonly worker: Worker;
   readonly sent: Set<number>;
@@ -59,6 +61,8 @@ export class CheckPool {
   private nextDocument = 1;
   private nextRequest = 1;
   private turn = 0;
+  private lastAccount: string | undefined;
+  private sameAccount = 0;
 
   constructor(workers: number) {
     for (let i = 0; i < workers; i++) {
@@ -83,7 +87,15 @@ export class CheckPool {
 
   /** Evaluate one batch on the next worker; the results are in the batch's order. */
   async checkBatch(batch: readonly Expectation[]): Promise<CheckResult[]> {
-    const slot = this.slots[this.turn++ % this.slots.length];
+    // A target's batches stay on one worker (they share its boundary and trust documents, which
+    // each worker validates once); a run of one account's batches moves on after a few.
+    const account = batch[0]?.account;
+    if (account !== this.lastAccount || ++this.sameAccount >= BATCHES_PER_TURN) {
+      this.turn = (this.turn + 1) % this.slots.length;
+      this.sameAccount = 0;
+    }
+    this.lastAccount = account;
+    const slot = this.slots[this.turn];
     const documents: [number, unknown][] = [];
     const wire = (p: NamedPolicy): NamedPolicy => {
       const doc = p.document;
