@@ -75,24 +75,19 @@ export function trustExpectations(
     // The trust policy must refuse on its own, even where the Jump side would allow the call:
     // MFA must not rest on the Jump account's policies alone (nor on the trust alone, below).
     const probed = (c: Credentials) => assumeRoleRequest(userCaller(u, c), [probeAllowAssume(role.arn)], role, env);
-    add(
-      "trust-no-assume-without-mfa",
-      `${name} may not assume the role without MFA, even if their own policies allowed it`,
-      "console, signed in without MFA",
-      probed({ kind: "console" }),
-      "Denied",
-      "resource",
-      u.problems,
-    );
-    add(
-      "trust-no-assume-without-mfa",
-      `${name} may not assume the role without MFA, even if their own policies allowed it`,
-      "long-term access key, no MFA",
-      probed({ kind: "access-key" }),
-      "Denied",
-      "resource",
-      u.problems,
-    );
+    for (const [how, credentials] of [
+      ["console, signed in without MFA", { kind: "console" }],
+      ["long-term access key, no MFA", { kind: "access-key" }],
+    ] as const)
+      add(
+        "trust-no-assume-without-mfa",
+        `${name} may not assume the role without MFA, even if their own policies allowed it`,
+        how,
+        probed(credentials),
+        "Denied",
+        "resource",
+        u.problems,
+      );
     if (model.jump.config.selfServiceProfile === "hardened") {
       for (const [how, c] of [
         ["console, signed in without MFA", { kind: "console" }],
