@@ -201,16 +201,21 @@ export async function runPolicies(resources: readonly OfflineResource[], options
     }
   };
 
-  const resourceArgs = (r: OfflineResource, props: Record<string, unknown>, policyName: string): ResourceValidationArgs => ({
+  /** What the engine gives a resource in both kinds of policy: its identity, props, options, provider and type tests. */
+  const resourceView = (r: OfflineResource, props: Record<string, unknown>) => ({
     type: r.type,
     urn: r.urn,
     name: r.name,
     props,
     opts: defaultOpts(r.opts, r.parent),
     ...(r.provider ? { provider: { ...r.provider, props: freshProps(r.provider.props) } } : {}),
-    stackTags,
     isType: (c: unknown) => isTypeOf(r.type, c),
     asType: ((c: unknown) => (isTypeOf(r.type, c) ? props : undefined)) as ResourceValidationArgs["asType"],
+  });
+
+  const resourceArgs = (r: OfflineResource, props: Record<string, unknown>, policyName: string): ResourceValidationArgs => ({
+    ...resourceView(r, props),
+    stackTags,
     getConfig: <T extends object>() => ({ ...cfg[policyName].props }) as T,
     notApplicable: throwNotApplicable,
   });
@@ -294,18 +299,7 @@ export async function runPolicies(resources: readonly OfflineResource[], options
     const byUrn = new Map<string, PolicyResource>();
     const list: PolicyResource[] = current.map((r) => {
       const props = freshProps(r.props);
-      const pr: PolicyResource = {
-        type: r.type,
-        urn: r.urn,
-        name: r.name,
-        props,
-        opts: defaultOpts(r.opts, r.parent),
-        ...(r.provider ? { provider: { ...r.provider, props: freshProps(r.provider.props) } } : {}),
-        dependencies: [],
-        propertyDependencies: {},
-        isType: (c: unknown) => isTypeOf(r.type, c),
-        asType: ((c: unknown) => (isTypeOf(r.type, c) ? props : undefined)) as PolicyResource["asType"],
-      } as PolicyResource;
+      const pr: PolicyResource = { ...resourceView(r, props), dependencies: [], propertyDependencies: {} } as PolicyResource;
       byUrn.set(r.urn, pr);
       return pr;
     });
