@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, policyArn, type IdentityCenterConfig } from "@jumpenv/shared";
+import { ConfigError, policyArn, readStackOutputs, type IdentityCenterConfig } from "@jumpenv/shared";
 
 /** What an identity-center stack needs from a target-account stack. */
 export interface TargetStackFacts {
@@ -16,12 +16,7 @@ export interface TargetStackFacts {
  * stack references, and set `target-account:identityCenter`.
  */
 export async function readTargetStack(stackName: string): Promise<TargetStackFacts> {
-  const ref = new pulumi.StackReference(stackName);
-  const facts: Record<string, unknown> = {};
-  for (const output of ["accountId", "boundaryPolicyArn", "identityCenter"] as const) {
-    const details = await ref.getOutputDetails(output);
-    facts[output] = details.value ?? details.secretValue;
-  }
+  const facts = (await readStackOutputs(new pulumi.StackReference(stackName))) ?? {};
   if (typeof facts.accountId !== "string" || typeof facts.boundaryPolicyArn !== "string") {
     throw new ConfigError([
       `stack "${pulumi.getStack()}": identity-center:targets names "${stackName}", but that stack has no outputs accountId and boundaryPolicyArn; expected a deployed target-account stack (run \`pulumi up\` there first)`,

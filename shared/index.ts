@@ -17,3 +17,4 @@ export * from "./identity-center-schema";
 export * from "./sso-roles";
 export * from "./generated-names";
 export * from "./resource-names";
+export * from "./stack-outputs";

@@ -1,26 +1,32 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONTRACT_OUTPUTS, ConfigError, jumpContractSchema, type JumpContract, type TargetContract } from "@jumpenv/shared";
+import {
+  CONTRACT_OUTPUTS,
+  ConfigError,
+  jumpContractSchema,
+  readStackOutputs,
+  type JumpContract,
+  type TargetContract,
+} from "@jumpenv/shared";
 
 /**
- * The one typed reader of the jump stack. It reads every contract output, fails loudly (naming
+ * The one typed reader of the jump stack. It reads the stack's outputs once (shared/stack-outputs.ts), takes every contract output, fails loudly (naming
  * the stack and the output) when one is missing or malformed, and is the only place that turns
  * stack outputs into the contract type.
  */
 export async function readJumpStack(stackName: string): Promise<JumpContract> {
-  const ref = new pulumi.StackReference(stackName);
+  let outputs: Readonly<Record<string, unknown>> | undefined;
+  try {
+    outputs = await readStackOutputs(new pulumi.StackReference(stackName));
+  } catch (e) {
+    // The engine could not read the stack (a misspelt name, no access): one line in the user's
+    // terms instead of the runtime's trace.
+    throw new ConfigError([
+      `stack "${pulumi.getStack()}": target-account:jumpStack is "${stackName}", which could not be read (${(e instanceof Error ? e.message : String(e)).split("\n")[0]}); expected the fully qualified name of a deployed jump-account stack, <organization>/jump-account/<stack>`,
+    ]);
+  }
   const raw: Record<string, unknown> = {};
   for (const output of CONTRACT_OUTPUTS) {
-    let details: Awaited<ReturnType<pulumi.StackReference["getOutputDetails"]>>;
-    try {
-      details = await ref.getOutputDetails(output);
-    } catch (e) {
-      // The engine could not read the stack (a misspelt name, no access): one line in the user's
-      // terms instead of the runtime's trace.
-      throw new ConfigError([
-        `stack "${pulumi.getStack()}": target-account:jumpStack is "${stackName}", which could not be read (${(e instanceof Error ? e.message : String(e)).split("\n")[0]}); expected the fully qualified name of a deployed jump-account stack, <organization>/jump-account/<stack>`,
-      ]);
-    }
-    const value = details.value ?? details.secretValue;
+    const value = outputs?.[output];
     if (value === undefined) {
       throw new ConfigError([
         `stack "${pulumi.getStack()}": target-account:jumpStack is "${stackName}", but that stack has no output "${output}"; expected a deployed jump-account stack (run \`pulumi up\` there first)`,

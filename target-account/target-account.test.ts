@@ -104,6 +104,23 @@ describe("target-account program (example stacks, under mocks)", () => {
     });
   });
 
+  it("reads the jump stack's outputs the same way every time: a repeated read answers as the first, and the outputs are frozen", async () => {
+    // The planner serializes one outputs object once for all the targets (verify/harness/mock-run.ts).
+    const outputs = structuredClone(plan.jump.outputs);
+    const refs = new Map(stackNames(plan.jump).map((n) => [n, outputs]));
+    const first = await runStack(env.targets[0], { stackOutputs: refs });
+    const again = await runStack(env.targets[0], { stackOutputs: refs });
+    assert.deepEqual(again.resources, first.resources);
+    assert.deepEqual(
+      first.resources.map((r) => r.props),
+      plan.targets.find((t) => t.stack === env.targets[0].stack)!.resources.map((r) => r.props),
+    );
+    assert.ok(Object.isFrozen(outputs) && Object.isFrozen((outputs.targets as object[])[0]));
+    assert.throws(() => {
+      (outputs.targets as { name: string }[])[0].name = "changed";
+    }, TypeError);
+  });
+
   it("fails loudly, naming the output, when the jump stack lacks a contract output", async () => {
     const partial = new Map(stackNames(plan.jump).map((n) => [n, { ...plan.jump.outputs, targets: undefined }]));
     await assert.rejects(runStack(env.targets[0], { stackOutputs: partial }), (e: unknown) => {

@@ -9,7 +9,6 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { MockMonitor, type Mocks, type MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { mockState } from "./mock-state";
@@ -55,15 +54,21 @@ const STACK_REFERENCE = "pulumi:pulumi:StackReference";
  * A stack reference's state as the mock monitor serialized it, per referenced outputs object.
  * Every target stack of an environment reads the same jump outputs (megabytes at 1,000 accounts x
  * 1,000 users): serializing them into a protobuf Struct once, instead of once per target stack,
- * removes most of a target run's cost. An entry is reused only for the same outputs object whose
- * state still has the same JSON (a caller may change an outputs object between runs).
+ * removes most of a target run's cost. The outputs object is frozen, deeply, when it is first read,
+ * so every later read answers with what the first one saw (a caller that changes it between runs
+ * gets a TypeError instead of a stale answer; pass a changed copy instead).
  */
 interface SerializedReference {
-  readonly json: string;
   readonly state: unknown;
   readonly struct: unknown;
 }
 const serializedReferences = new WeakMap<object, SerializedReference>();
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+}
 
 class RecordingMonitor extends MockMonitor {
   readonly seen: RegisteredResource[] = [];
@@ -71,7 +76,9 @@ class RecordingMonitor extends MockMonitor {
   /**
    * Stack references: the first read of an outputs object goes through `MockMonitor.readResource`
    * unchanged; later reads answer as it would, with the Struct it built then (the runtime only
-   * reads it: `deserializeProperties` makes fresh objects for each reader).
+   * reads it: `deserializeProperties` makes fresh objects for each reader). The answer is the
+   * shape the runtime itself gives under mocks (runtime/resource.js `readResource`): `getUrn` and
+   * `getProperties`, so the Struct is not copied into a protobuf message for each target.
    */
   override async readResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
     if (req.getType() !== STACK_REFERENCE) return super.readResource(req, callback);
@@ -90,12 +97,13 @@ class RecordingMonitor extends MockMonitor {
     }
     const outputs = result.state.outputs;
     const key = outputs !== null && typeof outputs === "object" ? outputs : undefined;
-    const json = key ? JSON.stringify(result.state) : "";
     const hit = key ? serializedReferences.get(key) : undefined;
-    if (!hit || hit.json !== json) {
+    if (!hit) {
       return super.readResource(req, (err, response) => {
-        if (!err && key)
-          serializedReferences.set(key, { json, state: this.resources.get(response.getUrn())?.state, struct: response.getProperties() });
+        if (!err && key) {
+          deepFreeze(key);
+          serializedReferences.set(key, { state: this.resources.get(response.getUrn())?.state, struct: response.getProperties() });
+        }
         callback(err, response);
       });
     }
@@ -105,13 +113,9 @@ class RecordingMonitor extends MockMonitor {
       req.getName(),
     );
     this.resources.set(urn, { urn, id: result.id ?? null, state: hit.state });
-    const response = new resproto.ReadResourceResponse();
-    response.setUrn(urn);
-    response.setProperties(hit.struct as ReturnType<resproto.ReadResourceResponse["getProperties"]>);
-    // The runtime interpolates the response into a debug message that nothing prints under mocks
-    // (no engine): jspb's toString would render the whole Struct, megabytes, for each target.
-    response.toString = () => `ReadResourceResponse ${urn}`;
-    callback(null, response);
+    // toString: the runtime interpolates the response into a debug message that nothing prints
+    // under mocks (no engine); the Struct's own rendering would be megabytes for each target.
+    callback(null, { getUrn: () => urn, getProperties: () => hit.struct, toString: () => `ReadResourceResponse ${urn}` });
   }
 
   override async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
@@ -153,7 +157,7 @@ async function settle(value: unknown): Promise<unknown> {
 }
 
 export interface RunOptions {
-  /** Earlier stacks' outputs for `StackReference`s. */
+  /** Earlier stacks' outputs for `StackReference`s (each outputs object is frozen when a reference first reads it). */
   readonly stackOutputs?: StackOutputs;
   /** Run as `pulumi preview` (resource outputs unknown) instead of `pulumi up`. */
   readonly preview?: boolean;
