@@ -1,14 +1,15 @@
 /**
  * A worker thread of the access proof (parallel-proof.ts): evaluates the checks it is sent with
  * `check`, exactly as the main thread would, and answers with each verdict, verdict by verdict in
- * the order received. Policy documents arrive once, under a number; later checks name the number,
+ * the order received; and runs a target's escalation catalogue with `runCatalogue`. Policy documents arrive once, under a number; later checks name the number,
  * so every check of a document reuses the validation the evaluator keeps per document object.
  */
 import { parentPort } from "worker_threads";
 import type { NamedPolicy, OrgLevelPolicies, PolicySet } from "./evaluator";
 import type { Expectation } from "./expectation";
 import { check } from "./proof";
-import type { DocumentRef, WireExpectation, WireRequest, WorkerAnswer } from "./parallel-proof";
+import type { DocumentRef, WireCatalogueRequest, WireExpectation, WireRequest, WorkerAnswer } from "./parallel-proof";
+import { runCatalogueOutcome } from "../escalations/evaluate";
 
 const documents = new Map<number, unknown>();
 
@@ -30,12 +31,16 @@ function policies(p: PolicySet): PolicySet {
   return out;
 }
 
-parentPort!.on("message", async (msg: WireRequest) => {
+parentPort!.on("message", async (msg: WireRequest | WireCatalogueRequest) => {
+  if (msg.kind === "catalogue") {
+    parentPort!.postMessage({ id: msg.id, answer: await runCatalogueOutcome(msg.scenario, msg.boundary) });
+    return;
+  }
   for (const [id, doc] of msg.documents) documents.set(id, doc);
   const answers: WorkerAnswer[] = [];
   for (const e of msg.expectations as WireExpectation[]) {
     const r = await check({ ...e, request: { ...e.request, policies: policies(e.request.policies) } } as Expectation);
     answers.push({ verdict: r.verdict, ok: r.ok, message: r.message });
   }
-  parentPort!.postMessage({ id: msg.id, answers });
+  parentPort!.postMessage({ id: msg.id, answer: answers });
 });

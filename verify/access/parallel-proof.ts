@@ -3,6 +3,9 @@
  * evaluate them with the same `check` as the main thread, and the results come back in the order
  * the batches were sent, so the report and `--json` are the same as a run on one thread.
  *
+ * The escalation catalogue of each target (verify/escalations) runs on the same workers, a target
+ * per request, its outcome in a copyable shape.
+ *
  * Documents cross to a worker once each: the first check that carries a policy document sends it
  * under a number, the later ones send the number. A worker keeps the one object per number, so the
  * evaluator's per-document validation and catalogue check run once per document and worker, as on
@@ -15,16 +18,26 @@ import { Worker } from "worker_threads";
 import type { NamedPolicy, OrgLevelPolicies, PolicySet, Verdict } from "./evaluator";
 import type { Expectation } from "./expectation";
 import type { CheckResult } from "./proof";
+import type { CatalogueOutcome } from "../escalations/evaluate";
+import type { Scenario } from "../escalations/methods";
 
 /** A document as it crosses to a worker: its number (objects), or itself (a non-object, which the evaluator reports). */
 export type DocumentRef = { readonly ref: number } | { readonly value: unknown };
 /** An expectation whose policy documents are `DocumentRef`s. */
 export type WireExpectation = Expectation;
 export interface WireRequest {
+  readonly kind: "checks";
   readonly id: number;
   /** Documents this worker has not been sent yet, by number. */
   readonly documents: readonly (readonly [number, unknown])[];
   readonly expectations: readonly WireExpectation[];
+}
+/** One target's escalation catalogue. */
+export interface WireCatalogueRequest {
+  readonly kind: "catalogue";
+  readonly id: number;
+  readonly scenario: Scenario;
+  readonly boundary: unknown;
 }
 export interface WorkerAnswer {
   readonly verdict: Verdict;
@@ -52,7 +65,7 @@ const BATCHES_PER_TURN = 4;
 interface Slot {
   readonly worker: Worker;
   readonly sent: Set<number>;
-  readonly pending: Map<number, { resolve: (a: WorkerAnswer[]) => void; reject: (e: Error) => void }>;
+  readonly pending: Map<number, { resolve: (a: never) => void; reject: (e: Error) => void }>;
 }
 
 export class CheckPool {
@@ -68,10 +81,10 @@ export class CheckPool {
     for (let i = 0; i < workers; i++) {
       const worker = new Worker(`require(${JSON.stringify(HOOK)}); require(${JSON.stringify(WORKER)});`, { eval: true });
       const slot: Slot = { worker, sent: new Set(), pending: new Map() };
-      worker.on("message", (m: { id: number; answers: WorkerAnswer[] }) => {
+      worker.on("message", (m: { id: number; answer: never }) => {
         const p = slot.pending.get(m.id);
         slot.pending.delete(m.id);
-        p?.resolve(m.answers);
+        p?.resolve(m.answer);
       });
       const fail = (e: Error) => {
         for (const p of slot.pending.values()) p.reject(e);
@@ -121,11 +134,22 @@ export class CheckPool {
       return { ...e, request: { ...e.request, policies } };
     });
     const id = this.nextRequest++;
-    const answers = await new Promise<WorkerAnswer[]>((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, documents, expectations } satisfies WireRequest);
-    });
+    const answers = await this.ask<WorkerAnswer[]>(slot, { kind: "checks", id, documents, expectations });
     return batch.map((expectation, i) => ({ expectation, ...answers[i] }));
+  }
+
+  /** Run one target's escalation catalogue on the next worker. */
+  runCatalogue(scenario: Scenario, boundary: unknown): Promise<CatalogueOutcome> {
+    this.turn = (this.turn + 1) % this.slots.length;
+    this.lastAccount = undefined;
+    return this.ask<CatalogueOutcome>(this.slots[this.turn], { kind: "catalogue", id: this.nextRequest++, scenario, boundary });
+  }
+
+  private ask<T>(slot: Slot, request: WireRequest | WireCatalogueRequest): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      slot.pending.set(request.id, { resolve: resolve as (a: never) => void, reject });
+      slot.worker.postMessage(request);
+    });
   }
 
   async close(): Promise<void> {

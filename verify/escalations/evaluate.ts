@@ -139,6 +139,28 @@ export async function runCatalogue(s: Scenario, boundary: unknown): Promise<Cata
   return { methods, tasks };
 }
 
+/**
+ * A catalogue run as it crosses between threads (a worker of the access proof runs it): each
+ * method's and task's id with its outcome, in catalogue order. `Method` and `Task` hold functions,
+ * which a structured clone cannot carry.
+ */
+export interface CatalogueOutcome {
+  readonly methods: readonly { readonly id: string; readonly status: Status; readonly error?: string }[];
+  readonly tasks: readonly { readonly id: string; readonly allowed: boolean; readonly error?: string }[];
+}
+
+export function catalogueOutcome(run: CatalogueRun): CatalogueOutcome {
+  return {
+    methods: run.methods.map((m) => ({ id: m.method.id, status: m.status, ...(m.error ? { error: m.error } : {}) })),
+    tasks: run.tasks.map((t) => ({ id: t.task.id, allowed: t.allowed, ...(t.error ? { error: t.error } : {}) })),
+  };
+}
+
+/** `runCatalogue`, as a copyable outcome. */
+export async function runCatalogueOutcome(s: Scenario, boundary: unknown): Promise<CatalogueOutcome> {
+  return catalogueOutcome(await runCatalogue(s, boundary));
+}
+
 /** method × profile → status, for the reference scenario. */
 export async function catalogueMatrix(s: Scenario = REFERENCE_SCENARIO): Promise<Map<Profile, CatalogueRun>> {
   const out = new Map<Profile, CatalogueRun>();

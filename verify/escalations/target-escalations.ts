@@ -5,8 +5,8 @@
  */
 import { ADMINISTRATOR_ACCESS_ARN, parseTargetConfig, roleArn } from "@jumpenv/shared";
 import type { StackFile, StackRun } from "../harness/mock-run";
-import type { Method, Profile } from "./methods";
-import { runCatalogue, type Status } from "./evaluate";
+import { METHODS, type Method, type Profile, type Scenario } from "./methods";
+import { runCatalogueOutcome, type CatalogueOutcome, type Status } from "./evaluate";
 
 export interface TargetEscalations {
   /** `project/stack`. */
@@ -37,11 +37,21 @@ export function hasRoles(run: StackRun): boolean {
   return run.resources.some((r) => r.type === "aws:iam/role:Role");
 }
 
+const METHOD_BY_ID = new Map(METHODS.map((m) => [m.id, m]));
+
+/** What runs the catalogue: in this thread by default, or on a worker of the access proof (parallel-proof.ts). */
+export type CatalogueRunner = (s: Scenario, boundary: unknown) => Promise<CatalogueOutcome>;
+
 /**
  * Evaluate the catalogue for one planned target stack: a session of its restricted admin role,
  * or of `attacker` (a role Identity Center provisions with the same boundary).
  */
-export async function targetEscalations(run: StackRun, file: StackFile, attacker?: Attacker): Promise<TargetEscalations> {
+export async function targetEscalations(
+  run: StackRun,
+  file: StackFile,
+  attacker?: Attacker,
+  runCatalogue: CatalogueRunner = runCatalogueOutcome,
+): Promise<TargetEscalations> {
   const cfg = parseTargetConfig(file.config, { project: file.project, stack: file.stack });
   const label = `${run.project}/${run.stack}`;
   const boundaryArn = String(run.outputs.boundaryPolicyArn);
@@ -69,7 +79,11 @@ export async function targetEscalations(run: StackRun, file: StackFile, attacker
     delegatedPath: cfg.delegatedPath,
     protectedRoleName: cfg.protectedRoleNames[0] ?? "OrganizationAccountAccessRole",
   };
-  const result = await runCatalogue(scenario, JSON.parse(String(boundary.props.policy)));
+  const outcome = await runCatalogue(scenario, JSON.parse(String(boundary.props.policy)));
+  const result = {
+    methods: outcome.methods.map((m) => ({ ...m, method: METHOD_BY_ID.get(m.id)! })),
+    tasks: outcome.tasks.map((t) => ({ ...t, task: { id: t.id } })),
+  };
   const profile = cfg.boundaryProfile;
   const ownRole = roleArn(cfg.accountId, scenario.restrictedRole.path, scenario.restrictedRole.name);
   // IAM itself refuses every change to a role under /aws-reserved/ ("this role is only modifiable

@@ -157,7 +157,7 @@ describe("npm start (verify/plan/plan.ts)", () => {
     }
   });
 
-  it("checks evaluated on worker threads give the same document, in the same order, as on this thread", async () => {
+  it("checks and escalation catalogues evaluated on worker threads give the same document, in the same order, as on this thread", async () => {
     const mutate = (p: PlannedEnvironment) =>
       changeResource(p, { stack: "seed-target", type: "aws:iam/role:Role", name: "test-restricted-admin-role" }, (props) => ({
         ...props,
@@ -169,6 +169,8 @@ describe("npm start (verify/plan/plan.ts)", () => {
       for (const [env, opts] of [
         [loadEnvironment(), { now, mutate, sampleAbovePairs: 1, usersPerRole: 1 }],
         [loadEnvironment(dir), { now }],
+        // Identity Center's provisioned role plays the catalogue's attacker too.
+        [loadEnvironment(path.join(REPO_ROOT, "examples", "identity-center")), { now }],
       ] as const) {
         const one = await planAndProve(env, { ...opts, workers: 0 });
         const two = await planAndProve(env, { ...opts, workers: 2 });

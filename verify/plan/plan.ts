@@ -47,6 +47,7 @@ import {
 } from "../harness/environment";
 import { ProgramError, StackFileError, type StackFile, type StackRun } from "../harness/mock-run";
 import { hasRoles, targetEscalations, type TargetEscalations } from "../escalations/target-escalations";
+import type { Scenario } from "../escalations/methods";
 import { provisionedRoles, SSO_TYPES, type ProvisionedRole } from "../identity-center/provisioning";
 import { ssoRoleModel, ssoTrustExpectations, type SsoRoleModel } from "../identity-center/sso-access";
 import { sessionExpectations } from "../access/session-expectations";
@@ -216,66 +217,74 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
     }
   }
 
-  // The escalation catalogue against every target's registered boundary (docs/escalations.md).
-  const escalations: TargetEscalations[] = [];
-  const escalate = async (run: StackRun, attacker?: { name: string; path: string; permissionSet: string }) => {
-    const r = await targetEscalations(run, fileOf(run), attacker);
-    escalations.push(r);
-    const urn = run.resources.find((x) => x.type === "aws:iam/policy:Policy")?.urn ?? "";
-    for (const p of r.problems)
-      violations.push({ stack: r.stack, policy: "escalation-catalogue", urn, message: p, enforcementLevel: "mandatory" });
-  };
-  for (const run of plan.targets) if (hasRoles(run)) await escalate(run);
-  // The catalogue's attacker holds AdministratorAccess: an Identity Center role with it must end as the restricted role does (target-escalations.ts adds what IAM refuses on /aws-reserved/ roles).
-  for (const { run, role, model: m } of ssoRoles)
-    if (m.role.capability === "admin") await escalate(run, { name: role.name, path: role.path, permissionSet: role.permissionSet });
-  opts.onViolationsKnown?.(stacks, violations);
-
-  // Expectations are built a batch at a time (a role's, or a user's), evaluated, and let go.
+  // Checks (and the escalation catalogue) are evaluated on worker threads past a size
+  // (parallel-proof.ts `defaultWorkers`); the results are the same either way.
+  const workers = opts.workers ?? defaultWorkers(model.targets.reduce((n, t) => n + t.roles.length, 0) + model.jump.users.length);
+  const pool = workers > 0 ? new CheckPool(workers) : undefined;
   const keepRequests = opts.keepRequests ?? true;
   const checks: CheckResult[] = [];
-  const record = (result: CheckResult) => {
-    opts.onCheck?.(result);
-    checks.push(keepRequests ? result : withoutRequestDetails(result));
-  };
   let evaluateSeconds = 0;
-  const workers = opts.workers ?? defaultWorkers(model.targets.reduce((n, t) => n + t.roles.length, 0) + model.jump.users.length);
-  if (workers > 0) {
-    // Batches go to the workers in order and are recorded in that order; a few wait in line so
-    // that no worker idles while the next batch is built. Time here is the loop's wall time.
-    const pool = new CheckPool(workers);
-    const e = process.hrtime.bigint();
-    try {
+  let escalations: TargetEscalations[];
+  try {
+    // The escalation catalogue against every target's registered boundary (docs/escalations.md),
+    // a target per worker request, reported in the targets' order.
+    const runCatalogue = pool ? (s: Scenario, boundary: unknown) => pool.runCatalogue(s, boundary) : undefined;
+    const pending: { run: StackRun; escalations: Promise<TargetEscalations> }[] = [];
+    for (const run of plan.targets)
+      if (hasRoles(run)) pending.push({ run, escalations: targetEscalations(run, fileOf(run), undefined, runCatalogue) });
+    // The catalogue's attacker holds AdministratorAccess: an Identity Center role with it must end as the restricted role does (target-escalations.ts adds what IAM refuses on /aws-reserved/ roles).
+    for (const { run, role, model: m } of ssoRoles)
+      if (m.role.capability === "admin") {
+        const attacker = { name: role.name, path: role.path, permissionSet: role.permissionSet };
+        pending.push({ run, escalations: targetEscalations(run, fileOf(run), attacker, runCatalogue) });
+      }
+    escalations = await Promise.all(pending.map((p) => p.escalations));
+    pending.forEach(({ run }, i) => {
+      const urn = run.resources.find((x) => x.type === "aws:iam/policy:Policy")?.urn ?? "";
+      for (const p of escalations[i].problems)
+        violations.push({ stack: escalations[i].stack, policy: "escalation-catalogue", urn, message: p, enforcementLevel: "mandatory" });
+    });
+    opts.onViolationsKnown?.(stacks, violations);
+
+    // Expectations are built a batch at a time (a role's, or a user's), evaluated, and let go.
+    const record = (result: CheckResult) => {
+      opts.onCheck?.(result);
+      checks.push(keepRequests ? result : withoutRequestDetails(result));
+    };
+    if (pool) {
+      // Batches go to the workers in order and are recorded in that order; a few wait in line so
+      // that no worker idles while the next batch is built. Time here is the loop's wall time.
+      const e = process.hrtime.bigint();
       const inFlight: Promise<CheckResult[]>[] = [];
       for await (const batch of expectationBatches(model, opts)) {
         inFlight.push(pool.checkBatch(batch));
         if (inFlight.length > 2 * workers) for (const result of await inFlight.shift()!) record(result);
       }
       for (const batch of inFlight) for (const result of await batch) record(result);
-    } finally {
-      await pool.close();
+      evaluateSeconds += seconds(e);
+    } else {
+      for await (const batch of expectationBatches(model, opts)) {
+        const e = process.hrtime.bigint();
+        for (const expectation of batch) record(await check(expectation));
+        evaluateSeconds += seconds(e);
+      }
     }
-    evaluateSeconds += seconds(e);
-  } else {
-    for await (const batch of expectationBatches(model, opts)) {
+
+    const now = opts.now ?? new Date(Math.floor(Date.now() / 1000) * 1000);
+    for (const { role, model: m } of ssoRoles) {
+      const env: RequestEnvironment = { now, region: m.target.region };
       const e = process.hrtime.bigint();
-      for (const expectation of batch) record(await check(expectation));
+      for (const expectation of [
+        ...(await sessionExpectations(m.target, m.role, env)),
+        ...ssoTrustExpectations(m, model.jump, [...model.accounts, role.account], env),
+      ])
+        record(await check(expectation));
       evaluateSeconds += seconds(e);
     }
+  } finally {
+    await pool?.close();
   }
   const sampling = trustSamplingSummary(model, opts);
-
-  const now = opts.now ?? new Date(Math.floor(Date.now() / 1000) * 1000);
-  for (const { role, model: m } of ssoRoles) {
-    const env: RequestEnvironment = { now, region: m.target.region };
-    const e = process.hrtime.bigint();
-    for (const expectation of [
-      ...(await sessionExpectations(m.target, m.role, env)),
-      ...ssoTrustExpectations(m, model.jump, [...model.accounts, role.account], env),
-    ])
-      record(await check(expectation));
-    evaluateSeconds += seconds(e);
-  }
   const accessSecondsWithEscalations = seconds(t);
 
   const approximations = new Map<string, string[]>();
