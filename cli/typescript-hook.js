@@ -15,6 +15,7 @@ const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 const { transform } = require("sucrase");
+const { threadId } = require("worker_threads");
 
 const SUCRASE_VERSION = require("sucrase/package.json").version;
 const OPTIONS = { transforms: ["imports", "typescript"] };
@@ -34,8 +35,8 @@ function transpile(source, filename) {
   const code = transform(source, { ...OPTIONS, filePath: filename }).code;
   try {
     fs.mkdirSync(CACHE_DIR, { recursive: true });
-    // Written aside and renamed, so a concurrent reader never sees half a file.
-    const partial = `${cached}.${process.pid}.tmp`;
+    // Written aside (per process and thread) and renamed, so a concurrent reader never sees half a file.
+    const partial = `${cached}.${process.pid}.${threadId}.tmp`;
     fs.writeFileSync(partial, code);
     fs.renameSync(partial, cached);
   } catch {
