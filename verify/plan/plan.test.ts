@@ -7,7 +7,7 @@ import { loadEnvironment, REPO_ROOT, type PlannedEnvironment } from "../harness/
 import { changeResource } from "../harness/mutate";
 import { generateEnvironment, writeEnvironment } from "../harness/generate";
 import { main, parseArgs, planAndProve, UsageError, type PlanOptions } from "./plan";
-import { toJson, type PlanJson } from "./report";
+import { planHolds, toJson, type PlanJson } from "./report";
 import { useSimulatorCaches } from "../access/simulator-caches";
 
 /** `npm start` as a user runs it (`--silent`: npm prints its own banner on stdout otherwise). */
@@ -136,6 +136,10 @@ describe("npm start (verify/plan/plan.ts)", () => {
     );
     assert.equal(code, 1);
     assert.equal(writes.join(""), `${JSON.stringify(toJson(whole), null, 2)}\n`);
+    // --json keeps only the failed checks in memory once written: exactly those, so a failed check alone still fails the run.
+    const failedOnly = await planAndProve(loadEnvironment(), { ...opts, keepPassingChecks: false });
+    assert.equal(JSON.stringify(toJson(failedOnly).checks), JSON.stringify(toJson(whole).checks.filter((c) => !c.ok)));
+    assert.equal(planHolds({ violations: [], checks: failedOnly.checks }), false);
   });
 
   it("the evaluator's caches change no verdict: --json with them off is byte for byte the same document", async () => {

@@ -46,6 +46,7 @@ import {
   type PlannedEnvironment,
 } from "../harness/environment";
 import { ProgramError, StackFileError, type StackFile, type StackRun } from "../harness/mock-run";
+import { planInWorker } from "../harness/plan-in-worker";
 import { hasRoles, targetEscalations, type TargetEscalations } from "../escalations/target-escalations";
 import type { Scenario } from "../escalations/methods";
 import { provisionedRoles, SSO_TYPES, type ProvisionedRole } from "../identity-center/provisioning";
@@ -139,6 +140,12 @@ export interface PlanOptions extends ProofOptions {
    * `npm start` drops them check by check, and `--json` gets them through `onCheck` instead.
    */
   readonly keepRequests?: boolean;
+  /**
+   * Keep the checks that hold in the report (default true). `--json` has written each check by the
+   * time the report is done, and needs only whether one failed: it keeps the failed ones alone
+   * (197,000 checks are a few hundred megabytes at 1,000 accounts x 1,000 users).
+   */
+  readonly keepPassingChecks?: boolean;
   /** Called once every violation is known, before the first check is evaluated (`--json` writes its head then). */
   readonly onViolationsKnown?: (stacks: readonly StackRun[], violations: readonly ViolationReport[]) => void;
   /** Each check, with its full request, as soon as it is evaluated (`--json` writes it then). */
@@ -148,7 +155,18 @@ export interface PlanOptions extends ProofOptions {
    * verify/access/parallel-proof.ts `defaultWorkers`. The results are the same either way.
    */
   readonly workers?: number;
+  /**
+   * Plan the stacks on a worker thread (verify/harness/plan-in-worker.ts), whose heap goes with it.
+   * Default: from `PLAN_IN_WORKER_FROM` target stacks. The plan is the same either way.
+   */
+  readonly planInWorker?: boolean;
 }
+
+/** The old-generation cap of a worker running escalation catalogues (parallel-proof.ts `CheckPool`). */
+const CATALOGUE_WORKER_HEAP_MB = 192;
+
+/** From this many target stacks the plan runs on a worker thread (starting one costs about a second). */
+export const PLAN_IN_WORKER_FROM = 100;
 
 function accountOfFile(file: StackFile): string | undefined {
   try {
@@ -166,7 +184,8 @@ function seconds(since: bigint): number {
 /** Plan an environment, run the pack over it, check its documents and prove its access guarantees. */
 export async function planAndProve(env: Environment, opts: PlanOptions = {}): Promise<PlanReport> {
   let t = process.hrtime.bigint();
-  let plan = await planEnvironment(env);
+  const inWorker = opts.planInWorker ?? env.targets.length >= PLAN_IN_WORKER_FROM;
+  let plan = await (inWorker ? planInWorker(env) : planEnvironment(env));
   if (opts.mutate) plan = opts.mutate(plan);
   const planSeconds = seconds(t);
 
@@ -217,18 +236,17 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
     }
   }
 
-  // Checks (and the escalation catalogue) are evaluated on worker threads past a size
+  // The escalation catalogue and the checks are evaluated on worker threads past a size
   // (parallel-proof.ts `defaultWorkers`); the results are the same either way.
   const workers = opts.workers ?? defaultWorkers(model.targets.reduce((n, t) => n + t.roles.length, 0) + model.jump.users.length);
-  const pool = workers > 0 ? new CheckPool(workers) : undefined;
-  const keepRequests = opts.keepRequests ?? true;
-  const checks: CheckResult[] = [];
-  let evaluateSeconds = 0;
+
+  // The catalogue against every target's registered boundary (docs/escalations.md), a target per
+  // worker request, reported in the targets' order. Its workers go before the checks' start: a
+  // thousand catalogues leave a worker's heap grown and its caches full of their requests.
+  const catalogues = workers > 0 ? new CheckPool(workers, CATALOGUE_WORKER_HEAP_MB) : undefined;
   let escalations: TargetEscalations[];
   try {
-    // The escalation catalogue against every target's registered boundary (docs/escalations.md),
-    // a target per worker request, reported in the targets' order.
-    const runCatalogue = pool ? (s: Scenario, boundary: unknown) => pool.runCatalogue(s, boundary) : undefined;
+    const runCatalogue = catalogues ? (s: Scenario, boundary: unknown) => catalogues.runCatalogue(s, boundary) : undefined;
     const pending: { run: StackRun; escalations: Promise<TargetEscalations> }[] = [];
     for (const run of plan.targets)
       if (hasRoles(run)) pending.push({ run, escalations: targetEscalations(run, fileOf(run), undefined, runCatalogue) });
@@ -244,12 +262,21 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
       for (const p of escalations[i].problems)
         violations.push({ stack: escalations[i].stack, policy: "escalation-catalogue", urn, message: p, enforcementLevel: "mandatory" });
     });
-    opts.onViolationsKnown?.(stacks, violations);
+  } finally {
+    await catalogues?.close();
+  }
+  opts.onViolationsKnown?.(stacks, violations);
 
+  const pool = workers > 0 ? new CheckPool(workers) : undefined;
+  const keepRequests = opts.keepRequests ?? true;
+  const keepPassingChecks = opts.keepPassingChecks ?? true;
+  const checks: CheckResult[] = [];
+  let evaluateSeconds = 0;
+  try {
     // Expectations are built a batch at a time (a role's, or a user's), evaluated, and let go.
     const record = (result: CheckResult) => {
       opts.onCheck?.(result);
-      checks.push(keepRequests ? result : withoutRequestDetails(result));
+      if (keepPassingChecks || !result.ok) checks.push(keepRequests ? result : withoutRequestDetails(result));
     };
     if (pool) {
       // Batches go to the workers in order and are recorded in that order; a few wait in line so
@@ -349,6 +376,7 @@ export async function main(argv: readonly string[], io: Io = processIo, opts: Pl
     report = await planAndProve(env, {
       ...opts,
       keepRequests: opts.keepRequests ?? false,
+      keepPassingChecks: opts.keepPassingChecks ?? !writer,
       ...(writer ? { onViolationsKnown: (stacks, violations) => writer.head(stacks, violations), onCheck: (c) => writer.check(c) } : {}),
     });
     json = writer;

@@ -31,6 +31,7 @@ export interface PlanReport {
   readonly stacks: readonly PlannedStackReport[];
   /** The policy pack's violations, then the planner's own findings (catalogue, syntax, access-proof). */
   readonly violations: readonly ViolationReport[];
+  /** Every check, or only the failed ones when planned without `keepPassingChecks` (as `--json` is). */
   readonly checks: readonly CheckResult[];
   /** `dropped` when the checks keep only principal, action and resource of their requests (see `PlanOptions.keepRequests`): no `--json` then. */
   readonly requestDetails?: "dropped";
