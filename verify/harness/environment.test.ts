@@ -233,8 +233,14 @@ describe("npm start: every environment mistake is one line and exit 2", () => {
     return { code, stderr };
   }
 
+  const made: string[] = [];
+  after(() => {
+    for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   function envDir(edit: (dir: string) => void): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jumpenv-env-"));
+    made.push(dir);
     for (const project of ["jump-account", "target-account"]) {
       fs.mkdirSync(path.join(dir, project));
       for (const f of fs.readdirSync(path.join(REPO_ROOT, project)).filter((n) => /^Pulumi\..+\.yaml$/.test(n)))

@@ -5,8 +5,15 @@ import * as path from "path";
 import { JUMP_PROJECT_DIR, TARGET_PROJECT_DIR } from "./environment";
 import { parseStackYaml, readStackFile, STACK_FILE_LIMITS, stackFilesIn, StackFileError } from "./stack-file";
 
+const made: string[] = [];
+after(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "jumpenv-stack-file-"));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jumpenv-stack-file-"));
+  made.push(dir);
+  return dir;
 }
 
 /** The error a file gives, as one line, and how long refusing it took. */
