@@ -1,7 +1,7 @@
 /**
  * How node runs this repository's TypeScript (`node -r ./cli/typescript-hook.js x.ts`: npm start,
  * the other scripts and the tests). Sucrase strips the types; `npm test` type-checks with tsc
- * too (cli/test.js), so nothing is lost. Sucrase keeps every line where it was, so a stack trace points at the
+ * first, so nothing is lost. Sucrase keeps every line where it was, so a stack trace points at the
  * right line without a source map, and none is made.
  *
  * Each transpiled file is kept in node_modules/.cache/jumpenv/typescript under the hash of its

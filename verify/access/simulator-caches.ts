@@ -55,14 +55,14 @@ const original = {
  */
 const MAX_ENTRIES = 50_000;
 
-function memoised<A extends string[], R>(fn: (...args: A) => R): (...args: A) => R {
+function memoised<A extends string[], R>(fn: (...args: A) => R, maxEntries = MAX_ENTRIES): (...args: A) => R {
   let cache = new Map<string, R>();
   return (...args: A) => {
     const key = args.join("\0");
     let r = cache.get(key);
     if (r === undefined && !cache.has(key)) {
       r = fn(...args);
-      if (cache.size >= MAX_ENTRIES) cache = new Map();
+      if (cache.size >= maxEntries) cache = new Map();
       cache.set(key, r);
     }
     return r as R;
@@ -72,7 +72,9 @@ function memoised<A extends string[], R>(fn: (...args: A) => R): (...args: A) =>
 /** `convertIamString`, cached for values that cannot read the request (no wildcard, no policy variable). */
 function literalIamStrings(fn: Fn): Fn {
   const convert = fn as unknown as (value: unknown, request: unknown, options?: object) => unknown;
-  const answer = memoised((mode: string, value: string) => convert(value, undefined, { convertToRegex: mode === "regex" }));
+  // Fewer entries: each holds a compiled regular expression, and the values asked about again and
+  // again are few (a policy's account lists), while each target's own ARNs are asked about briefly.
+  const answer = memoised((mode: string, value: string) => convert(value, undefined, { convertToRegex: mode === "regex" }), 10_000);
   return ((value: unknown, request: unknown, options?: { convertToRegex?: boolean }) => {
     if (typeof value !== "string" || /[*?$]/.test(value)) return convert(value, request, options);
     // The library's own defaulting: a regular expression unless asked otherwise.

@@ -24,7 +24,6 @@ async function failure(plan: Promise<unknown>): Promise<Record<string, unknown>>
 describe("planning on a worker thread (verify/harness/plan-in-worker.ts)", () => {
   const examples: [string, Environment][] = [
     ["the committed example", loadEnvironment()],
-    ["examples/hardened", loadEnvironment(path.join(REPO_ROOT, "examples", "hardened"))],
     ["examples/identity-center", loadEnvironment(path.join(REPO_ROOT, "examples", "identity-center"))],
   ];
 
