@@ -9,9 +9,10 @@ import {
 } from "@jumpenv/shared";
 
 /**
- * The one typed reader of the jump stack. It reads the stack's outputs once (shared/stack-outputs.ts), takes every contract output, fails loudly (naming
- * the stack and the output) when one is missing or malformed, and is the only place that turns
- * stack outputs into the contract type.
+ * The one typed reader of the jump stack. It reads the stack's outputs once
+ * (shared/stack-outputs.ts), takes every contract output, fails loudly (naming the stack and the
+ * output) when one is missing or malformed, and is the only place that turns stack outputs into
+ * the contract type.
  */
 export async function readJumpStack(stackName: string): Promise<JumpContract> {
   let outputs: Readonly<Record<string, unknown>> | undefined;
