@@ -72,13 +72,24 @@ function memoised<A extends string[], R>(fn: (...args: A) => R, maxEntries = MAX
 /** `convertIamString`, cached for values that cannot read the request (no wildcard, no policy variable). */
 function literalIamStrings(fn: Fn): Fn {
   const convert = fn as unknown as (value: unknown, request: unknown, options?: object) => unknown;
-  // Fewer entries: each holds a compiled regular expression, and the values asked about again and
-  // again are few (a policy's account lists), while each target's own ARNs are asked about briefly.
-  const answer = memoised((mode: string, value: string) => convert(value, undefined, { convertToRegex: mode === "regex" }), 10_000);
+  // Keyed by the value itself (no joined key to build: the same policy string is asked about a
+  // thousand times per check), a map per answer kind. Fewer entries than the other caches: each
+  // holds a compiled regular expression, and the values asked about again and again are few (a
+  // policy's account lists), while each target's own ARNs are asked about briefly.
+  const MAX_LITERALS = 10_000;
+  let answers = { regex: new Map<string, unknown>(), string: new Map<string, unknown>() };
   return ((value: unknown, request: unknown, options?: { convertToRegex?: boolean }) => {
     if (typeof value !== "string" || /[*?$]/.test(value)) return convert(value, request, options);
     // The library's own defaulting: a regular expression unless asked otherwise.
-    return answer({ convertToRegex: true, ...options }.convertToRegex ? "regex" : "string", value);
+    const regex = !!{ convertToRegex: true, ...options }.convertToRegex;
+    const cache = regex ? answers.regex : answers.string;
+    let answer = cache.get(value);
+    if (answer === undefined) {
+      answer = convert(value, undefined, { convertToRegex: regex });
+      if (cache.size >= MAX_LITERALS) answers = { regex: new Map(), string: new Map() };
+      (regex ? answers.regex : answers.string).set(value, answer);
+    }
+    return answer;
   }) as Fn;
 }
 
