@@ -53,11 +53,12 @@ const WORKER = path.join(__dirname, "check-worker.ts");
  * How many worker threads a proof of `batches` batches (one per target role, one per Jump user)
  * gets by default: none below 200 (a few thousand checks: starting a worker loads the evaluator
  * and its catalogue again, about half a second, more than a small proof takes), otherwise one per
- * core up to 4 (the main thread builds the requests and writes the report meanwhile).
+ * core but one, up to 4: the main thread builds the requests, writes the report and evaluates a
+ * batch itself whenever every worker has two waiting.
  */
 export function defaultWorkers(batches: number): number {
   const cores = os.availableParallelism();
-  return batches < 200 || cores < 2 ? 0 : Math.min(cores, 4);
+  return batches < 200 || cores < 2 ? 0 : Math.min(cores - 1, 4);
 }
 
 const BATCHES_PER_TURN = 4;
@@ -106,6 +107,11 @@ export class CheckPool {
       });
       this.slots.push(slot);
     }
+  }
+
+  /** Batches sent and not yet answered, over every worker. */
+  waiting(): number {
+    return this.slots.reduce((n, s) => n + s.pending.size, 0);
   }
 
   /** Evaluate one batch on the next worker; the results are in the batch's order. */

@@ -177,7 +177,8 @@ describe("npm start (verify/plan/plan.ts)", () => {
         [loadEnvironment(path.join(REPO_ROOT, "examples", "identity-center")), { now }],
       ] as const) {
         const one = await planAndProve(env, { ...opts, workers: 0 });
-        const two = await planAndProve(env, { ...opts, workers: 2 });
+        // One worker (the default on 2 cores): this thread evaluates every batch the worker has no room for.
+        const two = await planAndProve(env, { ...opts, workers: 1 });
         assert.ok(one.checks.length > 50);
         assert.equal(JSON.stringify(toJson(two), null, 2), JSON.stringify(toJson(one), null, 2));
       }

@@ -30,7 +30,7 @@ import { packConfigOfStack } from "../../governance/enforcement-plan";
 import type { CommittedStack } from "../../governance/stacks";
 import { runPolicies, type OfflineResource } from "../../policy-pack/offline";
 import { PACK_NAME, policies as packPolicies } from "../../policy-pack/policies";
-import type { ProofOptions } from "../access/expectation";
+import type { Expectation, ProofOptions } from "../access/expectation";
 import { expectationBatches } from "../access/expectations";
 import { trustSamplingSummary } from "../access/trust-sampling";
 import { documentFindings, stackLabel } from "../access/documents";
@@ -243,7 +243,8 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
   // The catalogue against every target's registered boundary (docs/escalations.md), a target per
   // worker request, reported in the targets' order. Its workers go before the checks' start: a
   // thousand catalogues leave a worker's heap grown and its caches full of their requests.
-  const catalogues = workers > 0 ? new CheckPool(workers, CATALOGUE_WORKER_HEAP_MB) : undefined;
+  // (The main thread only waits meanwhile: one more worker takes its core.)
+  const catalogues = workers > 0 ? new CheckPool(workers + 1, CATALOGUE_WORKER_HEAP_MB) : undefined;
   let escalations: TargetEscalations[];
   try {
     const runCatalogue = catalogues ? (s: Scenario, boundary: unknown) => catalogues.runCatalogue(s, boundary) : undefined;
@@ -280,12 +281,21 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
     };
     if (pool) {
       // Batches go to the workers in order and are recorded in that order; a few wait in line so
-      // that no worker idles while the next batch is built. Time here is the loop's wall time.
+      // that no worker idles while the next batch is built. When every worker has two waiting, this
+      // thread evaluates the batch itself: it would otherwise idle (it only builds the batches and
+      // records the results), and one worker fewer is one heap fewer. Time here is the loop's wall time.
       const e = process.hrtime.bigint();
       const inFlight: Promise<CheckResult[]>[] = [];
+      const here = async (batch: readonly Expectation[]) => {
+        const results: CheckResult[] = [];
+        for (const expectation of batch) results.push(await check(expectation));
+        return results;
+      };
       for await (const batch of expectationBatches(model, opts)) {
-        inFlight.push(pool.checkBatch(batch));
-        if (inFlight.length > 2 * workers) for (const result of await inFlight.shift()!) record(result);
+        // Let the workers' answers in first (they arrive as events; evaluating here never yields to them).
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        inFlight.push(pool.waiting() >= 2 * workers ? here(batch) : pool.checkBatch(batch));
+        if (inFlight.length > 2 * workers + 1) for (const result of await inFlight.shift()!) record(result);
       }
       for (const batch of inFlight) for (const result of await batch) record(result);
       evaluateSeconds += seconds(e);
