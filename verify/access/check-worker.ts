@@ -1,8 +1,9 @@
 /**
  * A worker thread of the access proof (parallel-proof.ts): evaluates the checks it is sent with
  * `check`, exactly as the main thread would, and answers with each verdict, verdict by verdict in
- * the order received; and runs a target's escalation catalogue with `runCatalogue`. Policy documents arrive once, under a number; later checks name the number,
- * so every check of a document reuses the validation the evaluator keeps per document object.
+ * the order received; or runs a target's escalation catalogue with `runCatalogue`. Policy
+ * documents arrive once, under a number; later checks name the number, so every check of a
+ * document reuses the validation the evaluator keeps per document object.
  */
 import { parentPort } from "worker_threads";
 import type { NamedPolicy, OrgLevelPolicies, PolicySet } from "./evaluator";

@@ -3,8 +3,8 @@
  * evaluate them with the same `check` as the main thread, and the results come back in the order
  * the batches were sent, so the report and `--json` are the same as a run on one thread.
  *
- * The escalation catalogue of each target (verify/escalations) runs on the same workers, a target
- * per request, its outcome in a copyable shape.
+ * The escalation catalogue of each target (verify/escalations) runs on workers of the same kind (a
+ * pool of its own), a target per request, its outcome in a copyable shape.
  *
  * Documents cross to a worker once each: the first check that carries a policy document sends it
  * under a number, the later ones send the number. A worker keeps the one object per number, so the
@@ -14,12 +14,13 @@
  */
 import * as os from "os";
 import * as path from "path";
-import { Worker } from "worker_threads";
+import type { Worker } from "worker_threads";
 import type { NamedPolicy, OrgLevelPolicies, PolicySet, Verdict } from "./evaluator";
 import type { Expectation } from "./expectation";
 import type { CheckResult } from "./proof";
 import type { CatalogueOutcome } from "../escalations/evaluate";
 import type { Scenario } from "../escalations/methods";
+import { typescriptWorker } from "../harness/typescript-worker";
 
 /** A document as it crosses to a worker: its number (objects), or itself (a non-object, which the evaluator reports). */
 export type DocumentRef = { readonly ref: number } | { readonly value: unknown };
@@ -45,8 +46,6 @@ export interface WorkerAnswer {
   readonly message: string;
 }
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
-const HOOK = path.join(REPO_ROOT, "cli", "typescript-hook.js");
 const WORKER = path.join(__dirname, "check-worker.ts");
 
 /**
@@ -87,10 +86,7 @@ export class CheckPool {
    */
   constructor(workers: number, heapMb?: number) {
     for (let i = 0; i < workers; i++) {
-      const worker = new Worker(`require(${JSON.stringify(HOOK)}); require(${JSON.stringify(WORKER)});`, {
-        eval: true,
-        ...(heapMb ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}),
-      });
+      const worker = typescriptWorker(WORKER, heapMb ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {});
       const slot: Slot = { worker, sent: new Set(), pending: new Map() };
       worker.on("message", (m: { id: number; answer: never }) => {
         const p = slot.pending.get(m.id);
@@ -157,7 +153,6 @@ export class CheckPool {
   /** Run one target's escalation catalogue on the next worker. */
   runCatalogue(scenario: Scenario, boundary: unknown): Promise<CatalogueOutcome> {
     this.turn = (this.turn + 1) % this.slots.length;
-    this.lastAccount = undefined;
     return this.ask<CatalogueOutcome>(this.slots[this.turn], { kind: "catalogue", id: this.nextRequest++, scenario, boundary });
   }
 

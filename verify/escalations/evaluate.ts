@@ -149,16 +149,13 @@ export interface CatalogueOutcome {
   readonly tasks: readonly { readonly id: string; readonly allowed: boolean; readonly error?: string }[];
 }
 
-export function catalogueOutcome(run: CatalogueRun): CatalogueOutcome {
+/** `runCatalogue`, as a copyable outcome. */
+export async function runCatalogueOutcome(s: Scenario, boundary: unknown): Promise<CatalogueOutcome> {
+  const run = await runCatalogue(s, boundary);
   return {
     methods: run.methods.map((m) => ({ id: m.method.id, status: m.status, ...(m.error ? { error: m.error } : {}) })),
     tasks: run.tasks.map((t) => ({ id: t.task.id, allowed: t.allowed, ...(t.error ? { error: t.error } : {}) })),
   };
-}
-
-/** `runCatalogue`, as a copyable outcome. */
-export async function runCatalogueOutcome(s: Scenario, boundary: unknown): Promise<CatalogueOutcome> {
-  return catalogueOutcome(await runCatalogue(s, boundary));
 }
 
 /** method × profile → status, for the reference scenario. */

@@ -80,30 +80,24 @@ export async function targetEscalations(
     protectedRoleName: cfg.protectedRoleNames[0] ?? "OrganizationAccountAccessRole",
   };
   const outcome = await runCatalogue(scenario, JSON.parse(String(boundary.props.policy)));
-  const result = {
-    methods: outcome.methods.map((m) => ({ ...m, method: METHOD_BY_ID.get(m.id)! })),
-    tasks: outcome.tasks.map((t) => ({ ...t, task: { id: t.id } })),
-  };
   const profile = cfg.boundaryProfile;
   const ownRole = roleArn(cfg.accountId, scenario.restrictedRole.path, scenario.restrictedRole.name);
   // IAM itself refuses every change to a role under /aws-reserved/ ("this role is only modifiable
   // by AWS"): a method that only edits the Identity Center role it holds is blocked whatever the profile.
   const expectedOf = (m: Method): Status =>
     m.residual ? "residual" : attacker && m.steps.every((st) => st.resource(scenario) === ownRole) ? "blocked" : m.expected[profile];
-  const methods = result.methods.map((m) => ({ id: m.method.id, status: m.status, expected: expectedOf(m.method) }));
-  const tasks = result.tasks.map((t) => ({ id: t.task.id, allowed: t.allowed }));
-  const problems = [
-    ...result.methods
-      .filter((m) => m.status !== expectedOf(m.method))
-      .map((m) =>
-        m.status === "error"
-          ? `escalation ${m.method.id} could not be evaluated: ${m.error}`
-          : `escalation ${m.method.id} is ${m.status} under this ${profile} boundary; the catalogue expects ${expectedOf(m.method)}`,
-      ),
-    ...result.tasks
-      .filter((t) => !t.allowed)
-      .map((t) => (t.error ? `delegated task ${t.task.id} could not be evaluated: ${t.error}` : `delegated task ${t.task.id} is denied`)),
-  ];
+  const methods = outcome.methods.map((m) => ({ id: m.id, status: m.status, expected: expectedOf(METHOD_BY_ID.get(m.id)!) }));
+  const tasks = outcome.tasks.map((t) => ({ id: t.id, allowed: t.allowed }));
+  const problems: string[] = [];
+  outcome.methods.forEach((m, i) => {
+    const expected = methods[i].expected;
+    if (m.status === "error") problems.push(`escalation ${m.id} could not be evaluated: ${m.error}`);
+    else if (m.status !== expected)
+      problems.push(`escalation ${m.id} is ${m.status} under this ${profile} boundary; the catalogue expects ${expected}`);
+  });
+  for (const t of outcome.tasks)
+    if (!t.allowed)
+      problems.push(t.error ? `delegated task ${t.id} could not be evaluated: ${t.error}` : `delegated task ${t.id} is denied`);
   return {
     stack: label,
     account: cfg.accountId,

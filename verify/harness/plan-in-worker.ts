@@ -8,10 +8,10 @@
  * command line reports it in the same one line.
  */
 import * as path from "path";
-import { Worker } from "worker_threads";
 import { ConfigError } from "@jumpenv/shared";
 import type { Environment, PlannedEnvironment } from "./environment";
 import { ProgramError, type RegisteredResource, type RunOptions, type StackFile } from "./mock-run";
+import { typescriptWorker } from "./typescript-worker";
 
 export type WireCause =
   | { readonly kind: "config"; readonly problems: readonly string[] }
@@ -31,8 +31,6 @@ export type WirePlanAnswer =
           };
     };
 
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
-const HOOK = path.join(REPO_ROOT, "cli", "typescript-hook.js");
 const WORKER = path.join(__dirname, "plan-worker.ts");
 
 function cause(c: WireCause): unknown {
@@ -47,10 +45,7 @@ function cause(c: WireCause): unknown {
 /** Plan `env` on a worker thread; resolves to what `planEnvironment(env, opts)` would, or rejects with what it would throw. */
 export function planInWorker(env: Environment, opts: Omit<RunOptions, "stackOutputs"> = {}): Promise<PlannedEnvironment> {
   return new Promise<PlannedEnvironment>((resolve, reject) => {
-    const worker = new Worker(`require(${JSON.stringify(HOOK)}); require(${JSON.stringify(WORKER)});`, {
-      eval: true,
-      workerData: { env, opts },
-    });
+    const worker = typescriptWorker(WORKER, { workerData: { env, opts } });
     let answered = false;
     worker.once("message", (m: WirePlanAnswer) => {
       answered = true;
