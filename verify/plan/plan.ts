@@ -177,6 +177,13 @@ function accountOfFile(file: StackFile): string | undefined {
   }
 }
 
+/** A batch of checks evaluated on this thread, in order. */
+async function checkHere(batch: readonly Expectation[]): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const expectation of batch) results.push(await check(expectation));
+  return results;
+}
+
 function seconds(since: bigint): number {
   return Number(process.hrtime.bigint() - since) / 1e9;
 }
@@ -286,15 +293,10 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
       // records the results), and one worker fewer is one heap fewer. Time here is the loop's wall time.
       const e = process.hrtime.bigint();
       const inFlight: Promise<CheckResult[]>[] = [];
-      const here = async (batch: readonly Expectation[]) => {
-        const results: CheckResult[] = [];
-        for (const expectation of batch) results.push(await check(expectation));
-        return results;
-      };
       for await (const batch of expectationBatches(model, opts)) {
         // Let the workers' answers in first (they arrive as events; evaluating here never yields to them).
         await new Promise<void>((resolve) => setImmediate(resolve));
-        inFlight.push(pool.waiting() >= 2 * workers ? here(batch) : pool.checkBatch(batch));
+        inFlight.push(pool.waiting() >= 2 * workers ? checkHere(batch) : pool.checkBatch(batch));
         if (inFlight.length > 2 * workers + 1) for (const result of await inFlight.shift()!) record(result);
       }
       for (const batch of inFlight) for (const result of await batch) record(result);
@@ -302,7 +304,7 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
     } else {
       for await (const batch of expectationBatches(model, opts)) {
         const e = process.hrtime.bigint();
-        for (const expectation of batch) record(await check(expectation));
+        for (const result of await checkHere(batch)) record(result);
         evaluateSeconds += seconds(e);
       }
     }
@@ -311,11 +313,11 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
     for (const { role, model: m } of ssoRoles) {
       const env: RequestEnvironment = { now, region: m.target.region };
       const e = process.hrtime.bigint();
-      for (const expectation of [
+      const batch = [
         ...(await sessionExpectations(m.target, m.role, env)),
         ...ssoTrustExpectations(m, model.jump, [...model.accounts, role.account], env),
-      ])
-        record(await check(expectation));
+      ];
+      for (const result of await checkHere(batch)) record(result);
       evaluateSeconds += seconds(e);
     }
   } finally {
