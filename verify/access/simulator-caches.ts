@@ -55,13 +55,13 @@ const original = {
  */
 const MAX_ENTRIES = 50_000;
 
-function memoised<A extends string[], R>(fn: (...args: A) => R, maxEntries = MAX_ENTRIES): (...args: A) => R {
+/** A cache by string key that starts again past `maxEntries`: `get(key, compute)`. */
+function boundedCache<R>(maxEntries: number): (key: string, compute: () => R) => R {
   let cache = new Map<string, R>();
-  return (...args: A) => {
-    const key = args.join("\0");
+  return (key, compute) => {
     let r = cache.get(key);
     if (r === undefined && !cache.has(key)) {
-      r = fn(...args);
+      r = compute();
       if (cache.size >= maxEntries) cache = new Map();
       cache.set(key, r);
     }
@@ -69,27 +69,27 @@ function memoised<A extends string[], R>(fn: (...args: A) => R, maxEntries = MAX
   };
 }
 
+function memoised<A extends string[], R>(fn: (...args: A) => R): (...args: A) => R {
+  const get = boundedCache<R>(MAX_ENTRIES);
+  return (...args: A) => get(args.join("\0"), () => fn(...args));
+}
+
 /** `convertIamString`, cached for values that cannot read the request (no wildcard, no policy variable). */
 function literalIamStrings(fn: Fn): Fn {
   const convert = fn as unknown as (value: unknown, request: unknown, options?: object) => unknown;
   // Keyed by the value itself (no joined key to build: the same policy string is asked about a
-  // thousand times per check), a map per answer kind. Fewer entries than the other caches: each
-  // holds a compiled regular expression, and the values asked about again and again are few (a
-  // policy's account lists), while each target's own ARNs are asked about briefly.
-  const MAX_LITERALS = 10_000;
-  let answers = { regex: new Map<string, unknown>(), string: new Map<string, unknown>() };
+  // thousand times per check), each entry holding the answer of either kind once asked. Fewer
+  // entries than the other caches: each holds a compiled regular expression, and the values asked
+  // about again and again are few (a policy's account lists), while each target's own ARNs are
+  // asked about briefly.
+  const get = boundedCache<{ regex?: unknown; string?: unknown }>(10_000);
   return ((value: unknown, request: unknown, options?: { convertToRegex?: boolean }) => {
     if (typeof value !== "string" || /[*?$]/.test(value)) return convert(value, request, options);
     // The library's own defaulting: a regular expression unless asked otherwise.
-    const regex = !!{ convertToRegex: true, ...options }.convertToRegex;
-    const cache = regex ? answers.regex : answers.string;
-    let answer = cache.get(value);
-    if (answer === undefined) {
-      answer = convert(value, undefined, { convertToRegex: regex });
-      if (cache.size >= MAX_LITERALS) answers = { regex: new Map(), string: new Map() };
-      (regex ? answers.regex : answers.string).set(value, answer);
-    }
-    return answer;
+    const kind = { convertToRegex: true, ...options }.convertToRegex ? "regex" : "string";
+    const answers = get(value, () => ({}));
+    if (!(kind in answers)) answers[kind] = convert(value, undefined, { convertToRegex: kind === "regex" });
+    return answers[kind];
   }) as Fn;
 }
 
