@@ -1,4 +1,4 @@
-import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
+import type { PolicyConfigSchema, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { readTemplate } from "./cloudformation";
 import { TARGET_STACK_PROPERTIES, configOf } from "./config";
 import { projectOfUrn } from "./resources";
@@ -82,6 +82,17 @@ export function targetStackReason(
   return undefined;
 }
 
+/**
+ * Why the resource's stack is a target-account stack (by its project or its tags); otherwise the
+ * policy does not apply to it (`notApplicable` ends the validation).
+ */
+export function targetStackOrNotApplicable(args: ResourceValidationArgs, cfg: NoUsersConfig): string {
+  const project = projectOfUrn(args.urn);
+  return (
+    targetStackReason(project, args.stackTags, cfg) ?? args.notApplicable(`project "${project ?? "?"}" is not a target-account project`)
+  );
+}
+
 /** Pure: what makes the resource a user or group resource, or undefined when it is not one. */
 export function userOrGroupResource(type: string, props: Record<string, unknown>): string | undefined {
   const kind = USER_AND_GROUP_TYPES[type];
@@ -111,9 +122,7 @@ export const iamNoUsersInTargetAccounts: ResourceValidationPolicy = {
   configSchema,
   validateResource: (args, report) => {
     const cfg = configOf<NoUsersConfig>(configSchema, args);
-    const project = projectOfUrn(args.urn);
-    const reason = targetStackReason(project, args.stackTags, cfg);
-    if (reason === undefined) args.notApplicable(`project "${project ?? "?"}" is not a target-account project`);
+    const reason = targetStackOrNotApplicable(args, cfg);
     for (const what of templateUsersAndGroups(args.type, args.props)) {
       report(`${what}, created through resource "${args.name}" (${args.type}), is not allowed here: ${reason}.`);
     }

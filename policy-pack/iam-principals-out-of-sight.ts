@@ -2,8 +2,8 @@ import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/polic
 import { TEMPLATE_TYPES, readTemplate } from "./cloudformation";
 import { NAME_PATTERNS_ITEMS, TARGET_STACK_PROPERTIES, configOf, type UnknownMode } from "./config";
 import { globMatch } from "./iam-document";
-import { targetStackReason, type NoUsersConfig } from "./iam-no-users-in-target-accounts";
-import { projectOfUrn, reportAdvisory } from "./resources";
+import { targetStackOrNotApplicable, type NoUsersConfig } from "./iam-no-users-in-target-accounts";
+import { reportAdvisory } from "./resources";
 
 export interface OutOfSightConfig extends NoUsersConfig {
   readonly allowedTypes: readonly string[];
@@ -70,9 +70,7 @@ export const iamPrincipalsOutOfSight: ResourceValidationPolicy = {
   configSchema,
   validateResource: (args, report) => {
     const cfg = configOf<OutOfSightConfig>(configSchema, args);
-    const project = projectOfUrn(args.urn);
-    const target = targetStackReason(project, args.stackTags, cfg);
-    if (target === undefined) args.notApplicable(`project "${project ?? "?"}" is not a target-account project`);
+    const target = targetStackOrNotApplicable(args, cfg);
     const found = outOfSightReason(args.type, args.props);
     if (found === undefined) return;
     const allowed = cfg.allowedTypes.find((p) => globMatch(p, args.type));
