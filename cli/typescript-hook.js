@@ -14,9 +14,10 @@ const crypto = require("crypto");
 const fs = require("fs");
 const Module = require("module");
 const path = require("path");
-const { transform } = require("sucrase");
 const { threadId } = require("worker_threads");
 
+// Sucrase itself is loaded only when a file is not cached yet: a run whose files are all cached
+// (every run after the first) never pays for it.
 const SUCRASE_VERSION = require("sucrase/package.json").version;
 const OPTIONS = { transforms: ["imports", "typescript"] };
 const CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "jumpenv", "typescript");
@@ -32,7 +33,7 @@ function transpile(source, filename) {
   } catch {
     // not cached yet
   }
-  const code = transform(source, { ...OPTIONS, filePath: filename }).code;
+  const code = require("sucrase").transform(source, { ...OPTIONS, filePath: filename }).code;
   try {
     fs.mkdirSync(CACHE_DIR, { recursive: true });
     // Written aside (per process and thread) and renamed, so a concurrent reader never sees half a file.
