@@ -220,4 +220,15 @@ describe("npm run adopt: the file `pulumi import --file` takes, from snapshots o
     assert.match(r.err, /^adopt: no stack file names account 123412341234 in aws:allowedAccountIds/);
     assert.strictEqual((await adopt()).code, 2);
   });
+
+  it("--help prints what each argument means and exits 0, whatever else is given, writing nothing", async () => {
+    for (const argv of [["--help"], ["-h"], [path.join(dir, "missing.json"), "--help", "--out", path.join(dir, "help-out")]]) {
+      const r = await adopt(...argv);
+      assert.strictEqual(r.code, 0, r.err);
+      assert.strictEqual(r.err, "");
+      assert.match(r.out, /^usage: npm run adopt -- SNAPSHOT\.\.\./);
+      for (const option of ["--env DIR", "--out DIR", "--json", "exit status: 0"]) assert.ok(r.out.includes(option), option);
+    }
+    assert.ok(!fs.existsSync(path.join(dir, "help-out")));
+  });
 });

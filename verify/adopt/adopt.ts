@@ -161,6 +161,16 @@ export interface AdoptArgs {
 
 export const USAGE = "usage: npm run adopt -- SNAPSHOT... [--env DIR] [--out DIR] [--json]";
 
+/** `--help`: the usage and what each argument means. */
+export const HELP = `${USAGE}
+  SNAPSHOT    an account's \`aws iam get-account-authorization-details\` output (every page), with
+              its credential report (\`aws iam get-credential-report\`) if you have one
+  --env DIR   the stack files that name the accounts (default: the committed ones)
+  --out DIR   where to write <project>.<stack>.import.json, one per stack a snapshot covers (default: .)
+  --json      print the plans as one JSON document instead of the report
+  --help      this text
+exit status: 0 ready to import, 1 an input that forces a replacement differs from the account, 2 bad input`;
+
 export function parseArgs(argv: readonly string[]): AdoptArgs {
   const snapshots: string[] = [];
   let env: string | undefined;
@@ -238,6 +248,10 @@ export interface Io {
 
 /** The command; resolves to the exit code: 0 ready to import, 1 something would be replaced, 2 bad input. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.stdout(`${HELP}\n`);
+    return 0;
+  }
   try {
     const args = parseArgs(argv);
     const snapshots = readSnapshots(

@@ -77,6 +77,17 @@ describe("npm run audit", () => {
   before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "audit-"))));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  it("--help prints what each argument means and exits 0, whatever else is given", async () => {
+    for (const argv of [["--help"], ["-h"], [path.join(dir, "missing.json"), "--prove", "--help"]]) {
+      const r = await run(...argv);
+      assert.strictEqual(r.code, 0, r.stderr);
+      assert.strictEqual(r.stderr, "");
+      assert.match(r.stdout, /^usage: npm run audit -- FILE/);
+      for (const option of ["--config FILE", "--stack-tag NAME=VALUE", "--env DIR", "--prove", "--json", "exit status: 0"])
+        assert.ok(r.stdout.includes(option), option);
+    }
+  });
+
   it("exits 0 on the seed target's stack export with its config", async () => {
     const r = await run(write("ok.json", stackExport()), "--config", write("cfg.json", SEED_CONFIG));
     assert.strictEqual(r.code, 0, r.stdout + r.stderr);

@@ -199,6 +199,20 @@ export interface AuditArgs {
 export const USAGE =
   "usage: npm run audit -- FILE [--config FILE] [--stack-tag NAME=VALUE]... [--json] | SNAPSHOT... [--config FILE] [--env DIR] [--prove] [--json]";
 
+/** `--help`: the usage and what each argument means. */
+export const HELP = `${USAGE}
+  FILE                   a \`pulumi stack export\` or \`pulumi preview --json\` document, checked by the
+                         policy pack as the engine checks a stack
+  SNAPSHOT...            accounts' \`aws iam get-account-authorization-details\` outputs (every page),
+                         with their credential reports, checked by the same pack
+  --config FILE          the pack config for every account (default: each stack's, as CI passes it)
+  --stack-tag NAME=VALUE a stack tag the pack reads (FILE only; repeatable)
+  --env DIR              the stack files that say which account is which (SNAPSHOTs; default: the committed ones)
+  --prove                also run the escalation catalogue and the access proof over the accounts as they are (SNAPSHOTs)
+  --json                 print one JSON document instead of the report
+  --help                 this text
+exit status: 0 no mandatory violation, 1 a mandatory violation (or, with --prove, a failed check), 2 bad input`;
+
 export function parseArgs(argv: readonly string[]): AuditArgs {
   let file: string | undefined;
   const moreFiles: string[] = [];
@@ -294,6 +308,10 @@ export async function auditResources(
 
 /** The whole command; resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.stdout(`${HELP}\n`);
+    return 0;
+  }
   try {
     const args = parseArgs(argv);
     const text = readText(args.file, "file");
