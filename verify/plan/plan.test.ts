@@ -249,5 +249,41 @@ describe("npm start (verify/plan/plan.ts)", () => {
     assert.deepEqual(parseArgs(["--json", "--env=x"]), { json: true, help: false, envDir: "x" });
     assert.deepEqual(parseArgs(["--env", "x", "--help"]), { json: false, help: true, envDir: "x" });
     assert.throws(() => parseArgs(["--env", "a", "--env", "b"]), UsageError);
+    assert.deepEqual(parseArgs(["--workers", "0"]), { json: false, help: false, workers: 0 });
+    assert.deepEqual(parseArgs(["--workers=3", "--json"]), { json: true, help: false, workers: 3 });
+    for (const [argv, message] of [
+      [["--workers"], /^--workers needs a whole number from 0 to 64, got nothing$/],
+      [["--workers", "-1"], /got "-1"$/],
+      [["--workers", "1.5"], /got "1\.5"$/],
+      [["--workers", "65"], /got "65"$/],
+      [["--workers", "1e3"], /got "1e3"$/],
+      [["--workers=", "2"], /got ""$/],
+      [["--workers", "2", "--workers", "2"], /^--workers given twice$/],
+    ] as const)
+      assert.throws(
+        () => parseArgs(argv),
+        (e: Error) => e instanceof UsageError && message.test(e.message),
+        argv.join(" "),
+      );
+  });
+
+  it("--workers N evaluates the proof on N worker threads (the report says how many)", async () => {
+    const runWith = async (...argv: string[]) => {
+      let stdout = "";
+      const code = await main(argv, { stdout: (s) => (stdout += s), stderr: () => undefined });
+      return { code, time: /^Time: .*$/m.exec(stdout)?.[0] ?? stdout };
+    };
+    const none = await runWith("--workers", "0");
+    const two = await runWith("--workers", "2");
+    const byDefault = await runWith();
+    assert.equal(none.code, 0);
+    assert.equal(two.code, 0);
+    assert.match(none.time, / checks\/s on this thread\)$/);
+    assert.match(two.time, / checks\/s by this thread and 2 worker threads\)$/);
+    // The example is below the size from which workers start by default.
+    assert.match(byDefault.time, / checks\/s on this thread\)$/);
+    let stderr = "";
+    assert.equal(await main(["--workers", "many"], { stdout: () => undefined, stderr: (s) => (stderr += s) }), 2);
+    assert.match(stderr, /^error: --workers needs a whole number from 0 to 64, got "many" \(see --help\)\n$/);
   });
 });

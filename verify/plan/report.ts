@@ -45,6 +45,8 @@ export interface PlanReport {
   readonly escalations: readonly TargetEscalations[];
   /** Wall time: the stack programs under mocks, the pack, the whole access proof (catalogue, model, expectations, evaluation) and its evaluation alone. */
   readonly seconds: { readonly plan: number; readonly pack: number; readonly access: number; readonly evaluate: number };
+  /** The worker threads that evaluated the proof's checks beside this thread (0: this thread alone). */
+  readonly workers: number;
 }
 
 export interface CheckJson {
@@ -288,7 +290,7 @@ export function renderText(r: PlanReport): string {
   // Where the time went, so a slow run says which part to look at (npm run bench reads it too).
   const rate = r.seconds.evaluate > 0 ? Math.round(r.checks.length / r.seconds.evaluate) : 0;
   out.push(
-    `Time: plan ${r.seconds.plan.toFixed(1)} s, policy pack ${r.seconds.pack.toFixed(1)} s, access proof ${r.seconds.access.toFixed(1)} s (${r.checks.length} checks evaluated at ${rate} checks/s)`,
+    `Time: plan ${r.seconds.plan.toFixed(1)} s, policy pack ${r.seconds.pack.toFixed(1)} s, access proof ${r.seconds.access.toFixed(1)} s (${r.checks.length} checks evaluated at ${rate} checks/s ${r.workers > 0 ? `by this thread and ${plural(r.workers, "worker thread")}` : "on this thread"})`,
   );
   const seconds = `${(r.seconds.plan + r.seconds.pack + r.seconds.access).toFixed(1)} s`;
   const violations = r.violations.filter((v) => v.enforcementLevel === "mandatory").length;
