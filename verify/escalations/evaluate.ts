@@ -3,7 +3,11 @@
  * request AWS would receive from a session of the restricted role, against a boundary document
  * (a profile's, or one a stack registered).
  */
-import { boundaryPolicy, policyArn, roleArn, type PolicyDocument } from "@jumpenv/shared";
+// The pure builders by their modules: the package's index also loads the Pulumi runtime, which a
+// proof worker never needs (half a second of every worker's start).
+import { policyArn, roleArn } from "@jumpenv/shared/arn";
+import { boundaryPolicy } from "@jumpenv/shared/policies/boundary";
+import type { PolicyDocument } from "@jumpenv/shared/policy-document";
 import { ADMINISTRATOR_ACCESS, awsManagedPolicy } from "../access/aws-managed";
 import { permissionsBoundaryKey, requestContext, type RoleSessionCaller } from "../access/context";
 import { describeVerdict, evaluate, namedPolicy, type Verdict } from "../access/evaluator";

@@ -5,7 +5,7 @@
  * evaluator as the access proof (`evaluate.ts`). Every method names its sources (`sources.ts`).
  */
 import type { RequestContext } from "../access/evaluator";
-import { DELEGATED_TAG_KEY, HARDENED_SIDS, RESERVED_TAG_KEY_PATTERN } from "@jumpenv/shared";
+import { DELEGATED_TAG_KEY, HARDENED_SIDS, RESERVED_TAG_KEY_PATTERN } from "@jumpenv/shared/policies/boundary";
 import { ARTICLE, AWS_BOUNDARIES, aws, HTC_PRIVESC, htc, pathfinding, pmapper, PROJECT, rhino, type SourceRef } from "./sources";
 
 /** Boundary profiles (shared/config-schema.ts BOUNDARY_PROFILES). */

@@ -2,7 +2,7 @@
  * Delegated tasks: what the restricted role is for, which no boundary profile may break. Each is
  * the requests a platform engineer holding the role makes, evaluated like the methods.
  */
-import { DELEGATED_TAG_KEY } from "@jumpenv/shared";
+import { DELEGATED_TAG_KEY } from "@jumpenv/shared/policies/boundary";
 import { arn, delegatedPolicy, delegatedRole, lambdaFunction, passTo, tagging, trustsAccount, type Scenario, type Step } from "./methods";
 
 export interface Task {
