@@ -62,7 +62,7 @@ export const USAGE = `usage: npm start -- [--json] [--env DIR] [--workers N]
   --json       print one JSON document (stacks, violations, checks) instead of the report
   --env DIR    plan DIR/jump-account/Pulumi.*.yaml, DIR/target-account/Pulumi.*.yaml and DIR/identity-center/Pulumi.*.yaml
   --workers N  worker threads for the access proof, 0 to ${MAX_WORKERS} (0: this thread only; default: one per core
-               but one, up to 4, once the proof has ${WORKERS_FROM_BATCHES} batches). Each adds about 250 MB at 1,000 x 1,000
+               but one, up to 4, once the proof has ${WORKERS_FROM_BATCHES} batches). Each adds about 200 MB at 1,000 x 1,000
   --help       this text
 exit status: 0 all holds, 1 a violation or a failed check, 2 bad config or arguments`;
 
