@@ -146,25 +146,32 @@ export interface StartFigures {
   readonly floorSeconds: number;
   /** The same `npm start`, stopped before it loads anything: npm's own launch and node's start. */
   readonly launchSeconds: number;
-  /** The dependency packages the repository's own files require, and the module files they loaded. */
+  /** The packages the traced run loaded module files of (dependencies of dependencies included), and how many files. */
   readonly packages: readonly string[];
   readonly modules: number;
 }
 
+/** The package a module file under node_modules belongs to (`@scope/name` or `name`). */
+export function packageOf(file: string): string {
+  const rest = file.slice(file.lastIndexOf("/node_modules/") + "/node_modules/".length).split("/");
+  return rest[0].startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0];
+}
+
 /**
- * `npm start` on the example, median of `runs`, and its floor: the same command, the same
- * launcher and hook, stopped as soon as it has required every dependency module file a traced run
- * loaded (a package's entry point alone would leave out the modules it loads lazily, such as
+ * `npm start` on the example, median of `runs`, and its floor: the same command through the same
+ * launcher, stopped as soon as it has required every dependency module file a traced run loaded
+ * (a package's entry point alone would leave out the modules it loads lazily, such as
  * `@pulumi/aws`'s `iam`; a bare `node` would leave out npm's own launch, which `npm start` pays).
- * What lies above the floor is the repository's own code: loading it, planning and proving.
+ * NODE_OPTIONS preloads run before the command line's `-r`, so the floor never loads the
+ * TypeScript hook: what lies above the floor is the repository's own code, loading it, planning
+ * and proving. The trace is taken from a run whose TypeScript is already cached (a first run would
+ * also load the transpiler, which the timed runs do not).
  */
 export function startFigures(runs = 5): StartFigures {
+  timed("npm", ["start", "--silent"]); // fills the TypeScript cache
   const traced = tracedStart([]);
   if (traced.status !== 0) throw new Error(`npm start failed (exit ${traced.status}): ${traced.stderr.trim()}`);
-  // The repository's own workspaces (@jumpenv/shared) are code of this repository, not a floor.
-  const packages = traced.packages.filter((p) =>
-    fs.realpathSync(require.resolve(p, { paths: [REPO_ROOT] })).includes(`${path.sep}node_modules${path.sep}`),
-  );
+  const packages = [...new Set(traced.modules.map(packageOf))].sort();
   const start: number[] = [];
   const floor: number[] = [];
   const launch: number[] = [];
@@ -237,9 +244,12 @@ const verdict = (ok: boolean) => (ok ? "meets" : "MISSES");
 
 export function renderStart(f: StartFigures): string[] {
   const ratio = f.startSeconds / f.floorSeconds;
+  // The same ratio with the launch taken off both sides: what the repository's code adds to its dependencies' loading.
+  const beyondLaunch = (f.startSeconds - f.launchSeconds) / (f.floorSeconds - f.launchSeconds);
   return [
     `npm start (example), median of ${f.runs}: ${s(f.startSeconds)}  goal <= ${s(GOALS.startSeconds)}: ${verdict(f.startSeconds <= GOALS.startSeconds)}`,
-    `  floor, the same npm start stopped once it has loaded the ${f.modules.toLocaleString("en-US")} module files of the ${f.packages.length} packages it loads: ${s(f.floorSeconds)} (npm's launch alone ${s(f.launchSeconds)}); ratio ${ratio.toFixed(2)}x  goal <= ${GOALS.startOverFloor}x: ${verdict(ratio <= GOALS.startOverFloor)}`,
+    `  floor, the same npm start stopped once it has loaded the ${f.modules.toLocaleString("en-US")} module files of the ${f.packages.length} packages it loads: ${s(f.floorSeconds)}; ratio ${ratio.toFixed(2)}x  goal <= ${GOALS.startOverFloor}x: ${verdict(ratio <= GOALS.startOverFloor)}`,
+    `  of which npm's and node's own launch: ${s(f.launchSeconds)}; without it on either side, ${beyondLaunch.toFixed(2)}x`,
   ];
 }
 

@@ -233,6 +233,10 @@ describe("npm start (verify/plan/plan.ts)", () => {
       const r = await run([...argv]);
       assert.deepEqual([r.code, r.stdout, r.stderr], [2, "", line], argv.join(" "));
     }
+    // --help answers whatever else is given.
+    const help = await run(["--workers", "many", "--bogus", "-h"]);
+    assert.deepEqual([help.code, help.stderr], [0, ""]);
+    assert.match(help.stdout, /^usage: npm start -- /);
   });
 
   it("exits 2 when --env DIR holds no jump-account stack", async () => {
@@ -279,6 +283,9 @@ describe("npm start (verify/plan/plan.ts)", () => {
     const one = await runWith("--workers", "1");
     assert.equal(one.code, 0);
     assert.match(one.time, / checks\/s by this thread and 1 worker thread\)$/);
+    // Never more workers than there is work for: the example has a few batches (a role or a user each), not 64.
+    const capped = Number(/ by this thread and (\d+) worker threads?\)$/.exec((await runWith("--workers", "64")).time)?.[1]);
+    assert.ok(capped >= 1 && capped < 64, String(capped));
     let stderr = "";
     assert.equal(await main(["--workers", "many"], { stdout: () => undefined, stderr: (s) => (stderr += s) }), 2);
     assert.match(stderr, /^error: --workers needs a whole number from 0 to 64, got "many" \(see --help\)\n$/);

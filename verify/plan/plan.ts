@@ -47,7 +47,7 @@ import {
 } from "../harness/environment";
 import { ProgramError, StackFileError, type StackFile, type StackRun } from "../harness/mock-run";
 import { planInWorker } from "../harness/plan-in-worker";
-import { hasRoles, targetEscalations, type TargetEscalations } from "../escalations/target-escalations";
+import { hasRoles, targetEscalations, type Attacker, type TargetEscalations } from "../escalations/target-escalations";
 import type { Scenario } from "../escalations/methods";
 import { provisionedRoles, SSO_TYPES, type ProvisionedRole } from "../identity-center/provisioning";
 import { ssoRoleModel, ssoTrustExpectations, type SsoRoleModel } from "../identity-center/sso-access";
@@ -61,8 +61,9 @@ export const MAX_WORKERS = 64;
 export const USAGE = `usage: npm start -- [--json] [--env DIR] [--workers N]
   --json       print one JSON document (stacks, violations, checks) instead of the report
   --env DIR    plan DIR/jump-account/Pulumi.*.yaml, DIR/target-account/Pulumi.*.yaml and DIR/identity-center/Pulumi.*.yaml
-  --workers N  worker threads for the access proof, 0 to ${MAX_WORKERS} (0: this thread only; default: one per core
-               but one, up to 4, once the proof has ${WORKERS_FROM_BATCHES} batches). Each adds about 200 MB at 1,000 x 1,000
+  --workers N  worker threads for the access proof (the escalation catalogue gets one more), 0 to ${MAX_WORKERS}, never
+               more than there is work for (0: this thread only; default: one per core but one, up to 4,
+               once the proof has ${WORKERS_FROM_BATCHES} batches). Each adds about 200 MB at 1,000 x 1,000
   --help       this text
 exit status: 0 all holds, 1 a violation or a failed check, 2 bad config or arguments`;
 
@@ -259,26 +260,30 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
   }
 
   // The escalation catalogue and the checks are evaluated on worker threads past a size
-  // (parallel-proof.ts `defaultWorkers`); the results are the same either way.
-  const workers = opts.workers ?? defaultWorkers(model.targets.reduce((n, t) => n + t.roles.length, 0) + model.jump.users.length);
+  // (parallel-proof.ts `defaultWorkers`), or as many as `--workers` asks, but never more than
+  // there is work for: a worker that gets nothing still costs its start and its heap. The results
+  // are the same either way.
+  const batches = model.targets.reduce((n, t) => n + t.roles.length, 0) + model.jump.users.length;
+  const workers = Math.min(opts.workers ?? defaultWorkers(batches), batches);
 
   // The catalogue against every target's registered boundary (docs/escalations.md), a target per
-  // worker request, reported in the targets' order. Its workers go before the checks' start: a
-  // thousand catalogues leave a worker's heap grown and its caches full of their requests.
-  // (The main thread only waits meanwhile: one more worker takes its core.)
-  const catalogues = workers > 0 ? new CheckPool(workers + 1, CATALOGUE_WORKER_HEAP_MB) : undefined;
+  // worker request, reported in the targets' order.
+  const catalogueRuns: { run: StackRun; attacker?: Attacker }[] = plan.targets.filter(hasRoles).map((run) => ({ run }));
+  // The catalogue's attacker holds AdministratorAccess: an Identity Center role with it must end as the restricted role does (target-escalations.ts adds what IAM refuses on /aws-reserved/ roles).
+  for (const { run, role, model: m } of ssoRoles)
+    if (m.role.capability === "admin")
+      catalogueRuns.push({ run, attacker: { name: role.name, path: role.path, permissionSet: role.permissionSet } });
+  // Its workers go before the checks' start: a thousand catalogues leave a worker's heap grown and
+  // its caches full of their requests. (The main thread only waits meanwhile: one more worker takes its core.)
+  const catalogueWorkers = Math.min(workers + 1, catalogueRuns.length);
+  const catalogues = workers > 0 && catalogueWorkers > 0 ? new CheckPool(catalogueWorkers, CATALOGUE_WORKER_HEAP_MB) : undefined;
   let escalations: TargetEscalations[];
   try {
     const runCatalogue = catalogues ? (s: Scenario, boundary: unknown) => catalogues.runCatalogue(s, boundary) : undefined;
-    const pending: { run: StackRun; escalations: Promise<TargetEscalations> }[] = [];
-    for (const run of plan.targets)
-      if (hasRoles(run)) pending.push({ run, escalations: targetEscalations(run, fileOf(run), undefined, runCatalogue) });
-    // The catalogue's attacker holds AdministratorAccess: an Identity Center role with it must end as the restricted role does (target-escalations.ts adds what IAM refuses on /aws-reserved/ roles).
-    for (const { run, role, model: m } of ssoRoles)
-      if (m.role.capability === "admin") {
-        const attacker = { name: role.name, path: role.path, permissionSet: role.permissionSet };
-        pending.push({ run, escalations: targetEscalations(run, fileOf(run), attacker, runCatalogue) });
-      }
+    const pending = catalogueRuns.map(({ run, attacker }) => ({
+      run,
+      escalations: targetEscalations(run, fileOf(run), attacker, runCatalogue),
+    }));
     escalations = await Promise.all(pending.map((p) => p.escalations));
     pending.forEach(({ run }, i) => {
       const urn = run.resources.find((x) => x.type === "aws:iam/policy:Policy")?.urn ?? "";
@@ -389,7 +394,8 @@ export async function main(argv: readonly string[], io: Io = processIo, opts: Pl
   let cli: CliOptions;
   let json: JsonReportWriter | undefined;
   try {
-    cli = parseArgs(argv);
+    // --help answers whatever else is given (as audit and adopt do).
+    cli = argv.includes("--help") || argv.includes("-h") ? { json: false, help: true } : parseArgs(argv);
     if (cli.help) {
       io.stdout(`${USAGE}\n`);
       return 0;
