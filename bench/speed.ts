@@ -67,30 +67,21 @@ export function timed(command: string, args: readonly string[], env: NodeJS.Proc
 
 /**
  * A preload for `node --require`: in the process running `cli/start.ts` only (npm itself is a node
- * process too), it records the packages the repository's own files require, every module file of
- * a dependency it loaded (in load order) and, at exit, the process's peak memory, into the file
- * named by JUMPENV_TRACE.
+ * process too), it records every module file of a dependency the process loaded (in load order)
+ * and, at exit, the process's peak memory, into the file named by JUMPENV_TRACE.
  */
 const TRACER = `
-const Module = require("module");
 const fs = require("fs");
 if (process.env.JUMPENV_TRACE && process.argv.some((a) => a.endsWith("cli/start.ts"))) {
-  const packages = new Set();
-  const load = Module._load;
-  Module._load = function (request, parent) {
-    const from = (parent && parent.filename) || "";
-    if (!from.includes("/node_modules/") && !/^[./]/.test(request) && !request.startsWith("node:") && !Module.builtinModules.includes(request))
-      packages.add(request);
-    return load.apply(this, arguments);
-  };
   process.on("exit", () => {
     const modules = Object.keys(require.cache).filter((f) => f.includes("/node_modules/"));
-    fs.writeFileSync(process.env.JUMPENV_TRACE, JSON.stringify({ packages: [...packages], modules, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+    fs.writeFileSync(process.env.JUMPENV_TRACE, JSON.stringify({ modules, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
   });
 }
 `;
 
 interface Trace {
+  /** The packages those module files belong to (dependencies of dependencies included), by name. */
   readonly packages: readonly string[];
   /** Every module file of a dependency the process loaded (under node_modules), in load order. */
   readonly modules: readonly string[];
@@ -120,15 +111,17 @@ export function tracedStart(args: readonly string[], stdoutFile?: string): Timed
     const out = path.join(dir, "trace.json");
     const run = startWith(TRACER, args, { JUMPENV_TRACE: out }, stdoutFile);
     if (!fs.existsSync(out)) throw new Error(`npm start ${args.join(" ")} left no trace (exit ${run.status}): ${run.stderr.trim()}`);
-    return { ...run, ...(JSON.parse(fs.readFileSync(out, "utf8")) as Trace) };
+    const trace = JSON.parse(fs.readFileSync(out, "utf8")) as Omit<Trace, "packages">;
+    return { ...run, ...trace, packages: [...new Set(trace.modules.map(packageOf))].sort() };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /**
- * A preload that, in the process running `cli/start.ts`, requires `modules` and ends the process
- * before any of the repository's own code runs: `npm start` reduced to what it cannot do without.
+ * `npm start` with a preload that, in the process running `cli/start.ts`, requires `modules` and
+ * ends the process before any of the repository's own code runs: `npm start` reduced to what it
+ * cannot do without.
  */
 export function startStoppedAfterLoading(modules: readonly string[]): Timed {
   const preload = `if (process.argv.some((a) => a.endsWith("cli/start.ts"))) {
@@ -171,7 +164,6 @@ export function startFigures(runs = 5): StartFigures {
   timed("npm", ["start", "--silent"]); // fills the TypeScript cache
   const traced = tracedStart([]);
   if (traced.status !== 0) throw new Error(`npm start failed (exit ${traced.status}): ${traced.stderr.trim()}`);
-  const packages = [...new Set(traced.modules.map(packageOf))].sort();
   const start: number[] = [];
   const floor: number[] = [];
   const launch: number[] = [];
@@ -187,7 +179,7 @@ export function startFigures(runs = 5): StartFigures {
     startSeconds: median(start),
     floorSeconds: median(floor),
     launchSeconds: median(launch),
-    packages,
+    packages: traced.packages,
     modules: traced.modules.length,
   };
 }
