@@ -280,12 +280,8 @@ export async function planAndProve(env: Environment, opts: PlanOptions = {}): Pr
   let escalations: TargetEscalations[];
   try {
     const runCatalogue = catalogues ? (s: Scenario, boundary: unknown) => catalogues.runCatalogue(s, boundary) : undefined;
-    const pending = catalogueRuns.map(({ run, attacker }) => ({
-      run,
-      escalations: targetEscalations(run, fileOf(run), attacker, runCatalogue),
-    }));
-    escalations = await Promise.all(pending.map((p) => p.escalations));
-    pending.forEach(({ run }, i) => {
+    escalations = await Promise.all(catalogueRuns.map(({ run, attacker }) => targetEscalations(run, fileOf(run), attacker, runCatalogue)));
+    catalogueRuns.forEach(({ run }, i) => {
       const urn = run.resources.find((x) => x.type === "aws:iam/policy:Policy")?.urn ?? "";
       for (const p of escalations[i].problems)
         violations.push({ stack: escalations[i].stack, policy: "escalation-catalogue", urn, message: p, enforcementLevel: "mandatory" });
